@@ -1,0 +1,112 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using KubeWeb.Core.Serialization;
+
+namespace KubeWeb.Api.Admission;
+
+/// <summary>
+/// Base strategy for a kind modelled by <typeparamref name="T"/>. The defaults here are what
+/// kube-apiserver does for most kinds: status is ignored on create and on main-resource updates
+/// when the kind has a status, the generation moves when anything outside metadata and status
+/// changes. Kinds override the typed hooks.
+/// </summary>
+public class ResourceStrategy<T> : IResourceStrategy
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private static readonly PropertyInfo? StatusProperty = typeof(T).GetProperty("Status");
+
+    public ResourceStrategy(string storageResource) => StorageResource = storageResource;
+
+    public string StorageResource { get; }
+
+    /// <summary>Whether the kind has a status subresource (so main updates keep the stored status).</summary>
+    protected virtual bool HasStatusSubresource => StatusProperty is not null;
+
+    public void Default(IKubernetesObject<V1ObjectMeta> obj) => Default((T)obj);
+
+    public void PrepareForCreate(IKubernetesObject<V1ObjectMeta> obj) => PrepareForCreate((T)obj);
+
+    public void PrepareForUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        PrepareForUpdate((T)obj, (T)old);
+
+    public void PrepareForStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        PrepareForStatusUpdate((T)obj, (T)old);
+
+    public IEnumerable<FieldError> ValidateCreate(IKubernetesObject<V1ObjectMeta> obj) => ValidateCreate((T)obj);
+
+    public IEnumerable<FieldError> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        ValidateUpdate((T)obj, (T)old);
+
+    public IEnumerable<FieldError> ValidateStatusUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        ValidateStatusUpdate((T)obj, (T)old);
+
+    public string? GetField(IKubernetesObject<V1ObjectMeta> obj, string field) => GetField((T)obj, field);
+
+    public bool SpecChanged(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) =>
+        SpecChanged((T)obj, (T)old);
+
+    protected virtual void Default(T obj)
+    {
+    }
+
+    protected virtual void PrepareForCreate(T obj)
+    {
+        if (HasStatusSubresource && ResetStatusOnCreate)
+        {
+            StatusProperty!.SetValue(obj, null);
+        }
+    }
+
+    /// <summary>Most kinds drop a client-supplied status on create; a few (Event, Lease) have none.</summary>
+    protected virtual bool ResetStatusOnCreate => true;
+
+    protected virtual void PrepareForUpdate(T obj, T old)
+    {
+        if (HasStatusSubresource)
+        {
+            StatusProperty!.SetValue(obj, StatusProperty.GetValue(old));
+        }
+    }
+
+    protected virtual void PrepareForStatusUpdate(T obj, T old)
+    {
+        // Everything but metadata and status comes from the stored object.
+        foreach (var p in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (p.Name is "Metadata" or "Status" or "Kind" or "ApiVersion" || !p.CanWrite)
+            {
+                continue;
+            }
+
+            p.SetValue(obj, p.GetValue(old));
+        }
+
+        obj.Metadata.Labels = old.Metadata.Labels;
+        obj.Metadata.Annotations = old.Metadata.Annotations;
+        obj.Metadata.Finalizers = old.Metadata.Finalizers;
+        obj.Metadata.OwnerReferences = old.Metadata.OwnerReferences;
+    }
+
+    protected virtual IEnumerable<FieldError> ValidateCreate(T obj) => [];
+
+    protected virtual IEnumerable<FieldError> ValidateUpdate(T obj, T old) => ValidateCreate(obj);
+
+    protected virtual IEnumerable<FieldError> ValidateStatusUpdate(T obj, T old) => [];
+
+    protected virtual string? GetField(T obj, string field) => null;
+
+    protected virtual bool SpecChanged(T obj, T old)
+    {
+        var a = KubeJson.ToNode(obj, typeof(T))!.AsObject();
+        var b = KubeJson.ToNode(old, typeof(T))!.AsObject();
+        foreach (var skip in new[] { "metadata", "status", "kind", "apiVersion" })
+        {
+            a.Remove(skip);
+            b.Remove(skip);
+        }
+
+        return !JsonNode.DeepEquals(a, b);
+    }
+}

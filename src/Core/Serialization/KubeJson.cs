@@ -1,0 +1,43 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace KubeWeb.Core.Serialization;
+
+/// <summary>
+/// JSON settings identical to the official client's (camelCase, nulls omitted, RFC 3339 times,
+/// IntOrString and Quantity converters), so what we write is what client libraries read.
+/// </summary>
+public static class KubeJson
+{
+    /// <summary>The client's own options, copied so nothing else can mutate them.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Compact output for the wire, with HTML-safe escaping off as Go does.</summary>
+    public static JsonSerializerOptions Wire => Options;
+
+    public static byte[] SerializeToUtf8(object value, Type type) => JsonSerializer.SerializeToUtf8Bytes(value, type, Options);
+
+    public static byte[] SerializeToUtf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Options);
+
+    public static object? Deserialize(JsonNode node, Type type) => node.Deserialize(type, Options);
+
+    public static object? Deserialize(ReadOnlySpan<byte> utf8, Type type) => JsonSerializer.Deserialize(utf8, type, Options);
+
+    public static T? Deserialize<T>(ReadOnlySpan<byte> utf8) => JsonSerializer.Deserialize<T>(utf8, Options);
+
+    public static JsonNode? ToNode(object value, Type type) => JsonSerializer.SerializeToNode(value, type, Options);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var field = typeof(k8s.KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Static)
+            ?? throw new InvalidOperationException("KubernetesClient no longer exposes its serializer options; pin the tested version.");
+        var clientOptions = (JsonSerializerOptions)field.GetValue(null)!;
+        var options = new JsonSerializerOptions(clientOptions)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
