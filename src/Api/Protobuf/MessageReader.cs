@@ -18,6 +18,9 @@ internal static class MessageReader
     // The tables are not recursive, so real data never comes close; this only bounds hostile input.
     private const int MaxDepth = 48;
 
+    // Duplicate keys would otherwise only surface (as ArgumentException) when a caller reads the node.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
@@ -259,7 +262,7 @@ internal static class MessageReader
 
         try
         {
-            return JsonNode.Parse(raw.Span);
+            return JsonNode.Parse(raw.Span, documentOptions: StrictJson);
         }
         catch (JsonException ex)
         {

@@ -72,6 +72,15 @@ public sealed class ProtobufDecoderErrorTests
     }
 
     [Fact]
+    public void Decode_EmbeddedRawWithDuplicateKeys_IsMalformed()
+    {
+        var body = Envelope("v1", "Secret", s => s.Msg(1, m => m
+            .Msg(17, f => f.Msg(7, raw => raw.Bytes(1, Utf8("""{"a":{},"a":{}}"""))))));
+
+        Assert.Equal(ProtobufDecodeFailure.Malformed, DecodeFails(body).Failure);
+    }
+
+    [Fact]
     public void Decode_TimestampOutOfRange_IsMalformed()
     {
         var body = Envelope("v1", "Secret", s => s.Msg(1, m => m.Time(8, long.MaxValue)));
