@@ -42,6 +42,9 @@ public interface IResourceStrategy
     /// </summary>
     string? GetField(IKubernetesObject<V1ObjectMeta> obj, string field);
 
+    /// <summary>Why <paramref name="name"/> is not a valid name for this kind, or null when it is.</summary>
+    string? ValidateName(string name);
+
     /// <summary>True when the generation should be bumped (spec changed).</summary>
     bool SpecChanged(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old);
 }

@@ -24,6 +24,10 @@ public class ResourceStrategy<T> : IResourceStrategy
     /// <summary>Whether the kind has a status subresource (so main updates keep the stored status).</summary>
     protected virtual bool HasStatusSubresource => StatusProperty is not null;
 
+    /// <summary>Most kinds take DNS-1123 subdomain names; a few (Namespace, Service) override this.</summary>
+    public virtual string? ValidateName(string name) =>
+        Core.Validation.NameValidation.IsDns1123Subdomain(name, out var error) ? null : error;
+
     public void Default(IKubernetesObject<V1ObjectMeta> obj) => Default((T)obj);
 
     public void PrepareForCreate(IKubernetesObject<V1ObjectMeta> obj) => PrepareForCreate((T)obj);

@@ -37,6 +37,15 @@ public static class KubeJson
         {
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
+        // The client's Status converter can only read; the server writes Status bodies as plain objects.
+        for (var i = options.Converters.Count - 1; i >= 0; i--)
+        {
+            if (options.Converters[i].GetType().DeclaringType == typeof(k8s.Models.V1Status))
+            {
+                options.Converters.RemoveAt(i);
+            }
+        }
+
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Net;
+using KubeWeb.Host.Hosting;
+
+namespace KubeWeb.Host.Cli;
+
+/// <summary><c>kubeweb server</c>: the control plane, with flags named as k3s names them.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var dataDir = new Option<string?>("--data-dir", "-d") { Description = "Folder for the database, TLS files, tokens and kubeconfig (default ./data, or /var/lib/kubeweb when it exists)" };
+        var port = new Option<int>("--https-listen-port") { Description = "HTTPS port of the API and console", DefaultValueFactory = _ => 6443 };
+        var bind = new Option<string?>("--bind-address") { Description = "Address to listen on (default: all addresses)" };
+        var datastore = new Option<string?>("--datastore-endpoint") { Description = "postgres://user:pass@host:port/db, postgresql://..., a Npgsql connection string, or sqlite://PATH (default: SQLite in the data dir)" };
+        var kubeconfig = new Option<string?>("--write-kubeconfig", "-o") { Description = "Where to write the admin kubeconfig (default DATA_DIR/kubeconfig.yaml)" };
+        var sans = new Option<string[]>("--tls-san") { Description = "Extra host name or IP for the serving certificate (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var retention = new Option<int?>("--compaction-retention-seconds") { Description = "How long the change log keeps revisions for watches to resume from (default 300)" };
+
+        var command = new Command("server", "Run the KubeWeb control plane (API server) with an admin kubeconfig")
+        {
+            dataDir, port, bind, datastore, kubeconfig, sans, retention,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            IPAddress? address = null;
+            if (parse.GetValue(bind) is { Length: > 0 } b && !IPAddress.TryParse(b, out address))
+            {
+                await Console.Error.WriteLineAsync($"--bind-address: \"{b}\" is not an IP address");
+                return 2;
+            }
+
+            var settings = new ServerSettings
+            {
+                DataDir = Path.GetFullPath(parse.GetValue(dataDir) ?? ServerSettings.DefaultDataDir()),
+                HttpsPort = parse.GetValue(port),
+                BindAddress = address,
+                DatastoreEndpoint = parse.GetValue(datastore),
+                KubeconfigPath = parse.GetValue(kubeconfig),
+                TlsSans = parse.GetValue(sans) ?? [],
+                CompactionRetention = parse.GetValue(retention) is { } r ? TimeSpan.FromSeconds(r) : null,
+            };
+
+            try
+            {
+                await using var host = await ServerHost.StartAsync(settings, ct: ct);
+                Console.WriteLine($"KubeWeb API server listening on {host.Url}");
+                Console.WriteLine($"Admin kubeconfig written to {host.KubeconfigPath}");
+                Console.WriteLine($"Try: kubectl --kubeconfig {host.KubeconfigPath} get namespaces");
+                await host.WaitForShutdownAsync(ct);
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"kubeweb server: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}

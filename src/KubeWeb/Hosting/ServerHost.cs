@@ -1,0 +1,133 @@
+using System.Net;
+using System.Security.Cryptography;
+using KubeWeb.Api;
+using KubeWeb.Api.Storage;
+using KubeWeb.Host.Pki;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Host.Hosting;
+
+/// <summary>
+/// Composes <c>kubeweb server</c>: TLS, the API, and the admin kubeconfig written once the API
+/// answers. Tests start it in process on port 0 through <see cref="StartAsync"/>.
+/// </summary>
+public sealed class ServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServerHost(WebApplication app, string url, string kubeconfig, string token)
+    {
+        _app = app;
+        Url = url;
+        KubeconfigPath = kubeconfig;
+        AdminToken = token;
+    }
+
+    public string Url { get; }
+
+    public string KubeconfigPath { get; }
+
+    public string AdminToken { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ServerHost> StartAsync(ServerSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(settings.DataDir);
+        var token = LoadOrCreateToken(Path.Combine(settings.DataDir, "admin-token"));
+        var (ca, serving) = CertificateAuthority.LoadOrCreate(Path.Combine(settings.DataDir, "tls"), settings.TlsSans);
+
+        var store = StoreOptions.FromEndpoint(settings.DatastoreEndpoint, settings.DataDir);
+        if (settings.CompactionRetention is { } retention)
+        {
+            store.CompactionRetention = retention;
+            store.CompactionInterval = retention < store.CompactionInterval ? retention : store.CompactionInterval;
+        }
+
+        var api = new ApiServerOptions { AdminToken = token };
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = settings.DataDir, Args = [] });
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null; // the API enforces its own 3 MiB limit with a Status body
+            void Https(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o)
+            {
+                o.Protocols = HttpProtocols.Http1AndHttp2;
+                o.UseHttps(serving);
+            }
+
+            if (settings.BindAddress is { } address)
+            {
+                k.Listen(address, settings.HttpsPort, Https);
+            }
+            else
+            {
+                k.ListenAnyIP(settings.HttpsPort, Https);
+            }
+        });
+        builder.Services.AddKubeWebApi(store, api);
+
+        var app = builder.Build();
+        app.UseKubeWebAuthentication();
+        app.MapKubeWebApi();
+        await app.StartAsync(ct);
+
+        var port = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port).First();
+        var host = settings.BindAddress is { } b && !b.Equals(IPAddress.Any) && !b.Equals(IPAddress.IPv6Any) ? b.ToString() : "127.0.0.1";
+        var url = $"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}";
+        api.AdvertiseAddress = $"{host}:{port}";
+
+        Kubeconfig.Write(settings.KubeconfigFile, Kubeconfig.Render(url, ca.ExportCertificatePem(), token));
+        return new ServerHost(app, url, settings.KubeconfigFile, token);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => _app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static string LoadOrCreateToken(string path)
+    {
+        if (File.Exists(path))
+        {
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length > 0)
+            {
+                return existing;
+            }
+        }
+
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+        File.WriteAllText(path, token + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return token;
+    }
+}

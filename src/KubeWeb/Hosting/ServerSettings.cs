@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace KubeWeb.Host.Hosting;
+
+/// <summary>What <c>kubeweb server</c> was asked to do, after defaults are applied.</summary>
+public sealed record ServerSettings
+{
+    public required string DataDir { get; init; }
+
+    public int HttpsPort { get; init; } = 6443;
+
+    /// <summary>Null means every address.</summary>
+    public IPAddress? BindAddress { get; init; }
+
+    public string? DatastoreEndpoint { get; init; }
+
+    /// <summary>Where to write the admin kubeconfig; default DATA_DIR/kubeconfig.yaml.</summary>
+    public string? KubeconfigPath { get; init; }
+
+    public IReadOnlyList<string> TlsSans { get; init; } = [];
+
+    public TimeSpan? CompactionRetention { get; init; }
+
+    /// <summary>./data, or /var/lib/kubeweb when that folder has been set up.</summary>
+    public static string DefaultDataDir() => Directory.Exists("/var/lib/kubeweb") ? "/var/lib/kubeweb" : Path.GetFullPath("data");
+
+    public string KubeconfigFile => KubeconfigPath ?? Path.Combine(DataDir, "kubeconfig.yaml");
+}

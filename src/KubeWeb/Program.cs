@@ -1,0 +1,8 @@
+using System.CommandLine;
+using KubeWeb.Host.Cli;
+
+var root = new RootCommand("KubeWeb: a Kubernetes-compatible container orchestrator with a built-in console")
+{
+    ServerCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
