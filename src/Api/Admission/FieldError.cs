@@ -25,7 +25,7 @@ public sealed record FieldError(string Reason, string Field, string Message)
         new("FieldValueForbidden", field, $"Forbidden: {detail}");
 
     public static FieldError TooLong(string field, int max) =>
-        new("FieldValueTooLong", field, $"Too long: may not be more than {max} bytes");
+        new("FieldValueTooLong", field, $"Too long: must have at most {max} bytes");
 
     private static string Quote(object? value) => value switch
     {

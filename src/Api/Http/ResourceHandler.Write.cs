@@ -93,12 +93,13 @@ public sealed partial class ResourceHandler
             meta.Uid = Guid.NewGuid().ToString();
             meta.CreationTimestamp = now;
             meta.ResourceVersion = null;
-            meta.Generation = 1;
+            meta.Generation = HasSpec(type) ? 1 : null;
             meta.DeletionTimestamp = null;
             meta.DeletionGracePeriodSeconds = null;
             meta.SelfLink = null;
-            strategy.PrepareForCreate(obj);
+            // As kube-apiserver: defaults are applied when the body is decoded, then the strategy prepares.
             strategy.Default(obj);
+            strategy.PrepareForCreate(obj);
             var errors = ObjectValidation.ValidateCreate(strategy, type, obj);
             if (errors.Count > 0)
             {
@@ -167,6 +168,7 @@ public sealed partial class ResourceHandler
 
             // Server-internal writes (binding, finalize, deletion marks) set fields the strategies guard.
             var internalWrite = subresource is "binding" or "finalize";
+            strategy.Default(obj);
             if (subresource == "status")
             {
                 strategy.PrepareForStatusUpdate(obj, old);
@@ -176,7 +178,6 @@ public sealed partial class ResourceHandler
                 strategy.PrepareForUpdate(obj, old);
             }
 
-            strategy.Default(obj);
             var errors = subresource == "status" ? ObjectValidation.ValidateStatusUpdate(strategy, type, obj, old)
                 : internalWrite ? []
                 : ObjectValidation.ValidateUpdate(strategy, type, obj, old);
@@ -185,7 +186,7 @@ public sealed partial class ResourceHandler
                 throw ApiError.Invalid(type, info.Name!, errors);
             }
 
-            if (strategy.SpecChanged(obj, old))
+            if (HasSpec(type) && strategy.SpecChanged(obj, old))
             {
                 meta.Generation = (old.Metadata.Generation ?? 0) + 1;
             }
@@ -258,6 +259,9 @@ public sealed partial class ResourceHandler
                 span[i] = GenerateNameAlphabet[Random.Shared.Next(GenerateNameAlphabet.Length)];
             }
         });
+
+    /// <summary>Only kinds with a spec carry metadata.generation (ConfigMaps, Secrets, Events do not).</summary>
+    private static bool HasSpec(ResourceType type) => type.ClrType.GetProperty("Spec") is not null;
 
     private static bool IsJson(string media) => media is "" or "application/json";
 

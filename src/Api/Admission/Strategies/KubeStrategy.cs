@@ -17,7 +17,7 @@ public abstract class KubeStrategy<T> : ResourceStrategy<T>
     }
 
     /// <summary>Null when <paramref name="name"/> is a valid name for this kind, else why not.</summary>
-    public virtual string? ValidateName(string name) => NameRules.Subdomain(name);
+    public override string? ValidateName(string name) => NameRules.Subdomain(name);
 }
 
 /// <summary>The name rules kube-apiserver applies per kind.</summary>
