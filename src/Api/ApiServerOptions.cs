@@ -9,6 +9,12 @@ public sealed class ApiServerOptions
     /// <summary>host:port clients use to reach this server (discovery's serverAddressByClientCIDRs).</summary>
     public string AdvertiseAddress { get; set; } = "127.0.0.1:6443";
 
+    /// <summary>The range Service cluster IPs come from (<c>--service-cluster-ip-range</c>).</summary>
+    public string ServiceClusterIpRange { get; set; } = "10.96.0.0/12";
+
+    /// <summary>The range Service node ports come from (<c>--service-node-port-range</c>).</summary>
+    public (int Low, int High) ServiceNodePortRange { get; set; } = (30000, 32767);
+
     /// <summary>The Kubernetes version this server speaks; kubectl's dispatcher picks its binary from the minor.</summary>
     public const string GitVersion = "v1.32.0";
 

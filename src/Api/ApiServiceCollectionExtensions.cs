@@ -1,4 +1,5 @@
 using KubeWeb.Api.Admission;
+using KubeWeb.Api.Allocation;
 using KubeWeb.Api.Admission.Strategies;
 using KubeWeb.Api.Discovery;
 using KubeWeb.Api.Http;
@@ -29,6 +30,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(sp => new StrategyRegistry(sp.GetRequiredService<ResourceRegistry>(), BuiltInStrategies.Create()));
         services.AddTablePrinting();
         services.AddSingleton<ManagedFieldsTracker>();
+        services.AddSingleton<ServiceAllocator>();
         services.AddSingleton<ResourceHandler>();
         services.AddSingleton<DiscoveryDocuments>();
         services.AddSingleton(sp => new OpenApiDocuments(sp.GetRequiredService<ResourceRegistry>(), ApiServerOptions.GitVersion));

@@ -107,6 +107,7 @@ public sealed partial class ResourceHandler
             }
 
             ManagedFields.TrackUpdate(type, null, obj, opts.FieldManager, null, now);
+            using var reservation = AllocateServiceAddresses(type, obj);
             if (opts.DryRun)
             {
                 return DryRunResult(type, obj);
@@ -201,6 +202,7 @@ public sealed partial class ResourceHandler
                 return current;
             }
 
+            using var reservation = subresource is null ? AllocateServiceAddresses(type, obj) : null;
             if (opts.DryRun)
             {
                 return DryRunResult(type, obj);
@@ -224,6 +226,24 @@ public sealed partial class ResourceHandler
                 throw ApiError.NotFound(type, info.Name!);
             }
         }
+    }
+
+    /// <summary>Cluster IP and node ports for Services; the reservation lasts until the write settles.</summary>
+    private IDisposable? AllocateServiceAddresses(ResourceType type, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (obj is not V1Service svc)
+        {
+            return null;
+        }
+
+        var (reservation, errors) = services.Allocate(svc);
+        if (errors.Count > 0)
+        {
+            reservation.Dispose();
+            throw ApiError.Invalid(type, svc.Metadata.Name, errors);
+        }
+
+        return reservation;
     }
 
     private bool Unchanged(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, StoredObject current)

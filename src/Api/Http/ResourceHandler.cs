@@ -21,6 +21,7 @@ public sealed partial class ResourceHandler(
     ObjectStore store,
     TablePrinters printers,
     ManagedFieldsTracker ManagedFields,
+    Allocation.ServiceAllocator services,
     TimeProvider time,
     ILogger<ResourceHandler> log)
 {

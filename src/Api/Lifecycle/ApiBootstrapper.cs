@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace KubeWeb.Api.Lifecycle;
 
 /// <summary>Loads the store and creates the namespaces every cluster starts with, then marks the API ready.</summary>
-public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, ResourceRegistry registry, ApiReadiness readiness) : IHostedService
+public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, ResourceRegistry registry, ApiReadiness readiness, ApiServerOptions options) : IHostedService
 {
     public static readonly string[] DefaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -24,7 +24,33 @@ public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, 
             }
         }
 
+        if (store.Get("services", "default", "kubernetes") is null)
+        {
+            var services = registry.Find("", "v1", "services")!;
+            await handler.CreateObjectAsync(services, "default", new V1Service
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = "kubernetes",
+                    Labels = new Dictionary<string, string> { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+                },
+                Spec = new V1ServiceSpec
+                {
+                    Type = "ClusterIP",
+                    ClusterIP = FirstServiceIp(options.ServiceClusterIpRange),
+                    Ports = [new V1ServicePort { Name = "https", Port = 443, Protocol = "TCP", TargetPort = 6443 }],
+                },
+            }, WriteOptions.Internal("kube-apiserver"), cancellationToken);
+        }
+
         readiness.MarkReady();
+    }
+
+    private static string FirstServiceIp(string cidr)
+    {
+        var b = System.Net.IPAddress.Parse(cidr.Split('/')[0]).GetAddressBytes();
+        b[3] |= 1;
+        return new System.Net.IPAddress(b).ToString();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await store.DisposeAsync();
