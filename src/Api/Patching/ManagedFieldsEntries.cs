@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace KubeWeb.Api.Patching;
+
+/// <summary>Who owns a set of fields: one <c>metadata.managedFields</c> entry. Update entries are kept
+/// per API version, as Kubernetes does; Apply entries are one per manager.</summary>
+internal sealed record ManagerIdentity(string Manager, string Operation, string? UpdateApiVersion, string? Subresource)
+{
+    public const string ApplyOperation = "Apply";
+    public const string UpdateOperation = "Update";
+
+    public bool IsApply => Operation == ApplyOperation;
+
+    public static ManagerIdentity Apply(string manager, string? subresource) => new(manager, ApplyOperation, null, subresource);
+
+    public static ManagerIdentity Update(string manager, string apiVersion, string? subresource) => new(manager, UpdateOperation, apiVersion, subresource);
+
+    /// <summary>How Kubernetes names a manager in conflict messages.</summary>
+    public string Describe(string apiVersion)
+    {
+        var text = $"\"{Manager}\"";
+        if (!string.IsNullOrEmpty(Subresource))
+        {
+            text += $" with subresource \"{Subresource}\"";
+        }
+
+        return IsApply ? text : $"{text} using {apiVersion}";
+    }
+}
+
+internal sealed record ManagedEntry(ManagerIdentity Identity, string ApiVersion, string? Time, FieldSet Fields);
+
+/// <summary>Reads and writes <c>metadata.managedFields</c>.</summary>
+internal static class ManagedFieldsEntries
+{
+    /// <summary>The entries of an object's managedFields; entries that are not FieldsV1 are skipped.</summary>
+    public static Dictionary<ManagerIdentity, ManagedEntry> Decode(JsonNode? managedFields)
+    {
+        var entries = new Dictionary<ManagerIdentity, ManagedEntry>();
+        if (managedFields is not JsonArray list)
+        {
+            return entries;
+        }
+
+        foreach (var node in list)
+        {
+            if (node is not JsonObject entry || Text(entry, "fieldsType") != "FieldsV1" || Text(entry, "manager") is not { } manager)
+            {
+                continue;
+            }
+
+            var apiVersion = Text(entry, "apiVersion") ?? "";
+            var subresource = Text(entry, "subresource");
+            var identity = Text(entry, "operation") == ManagerIdentity.ApplyOperation
+                ? ManagerIdentity.Apply(manager, subresource)
+                : ManagerIdentity.Update(manager, apiVersion, subresource);
+            var fields = entry["fieldsV1"] is JsonObject fieldsV1 ? FieldSet.FromFieldsV1(fieldsV1) : new FieldSet();
+            if (entries.TryGetValue(identity, out var existing))
+            {
+                fields = fields.Union(existing.Fields);
+            }
+
+            entries[identity] = new ManagedEntry(identity, apiVersion, Text(entry, "time"), fields);
+        }
+
+        return entries;
+    }
+
+    /// <summary>Entries sorted as the API server sorts them (operation, time, manager, version, subresource);
+    /// empty sets are dropped.</summary>
+    public static JsonArray Encode(IEnumerable<ManagedEntry> entries)
+    {
+        var result = new JsonArray();
+        var ordered = entries
+            .Where(e => !e.Fields.IsEmpty)
+            .OrderBy(e => e.Identity.Operation, StringComparer.Ordinal)
+            .ThenBy(e => Seconds(e.Time))
+            .ThenBy(e => e.Identity.Manager, StringComparer.Ordinal)
+            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
+            .ThenBy(e => e.Identity.Subresource ?? "", StringComparer.Ordinal);
+        foreach (var entry in ordered)
+        {
+            var json = new JsonObject
+            {
+                ["manager"] = entry.Identity.Manager,
+                ["operation"] = entry.Identity.Operation,
+                ["apiVersion"] = entry.ApiVersion,
+            };
+            if (entry.Time is not null)
+            {
+                json["time"] = entry.Time;
+            }
+
+            json["fieldsType"] = "FieldsV1";
+            json["fieldsV1"] = entry.Fields.ToFieldsV1();
+            if (!string.IsNullOrEmpty(entry.Identity.Subresource))
+            {
+                json["subresource"] = entry.Identity.Subresource;
+            }
+
+            result.Add(json);
+        }
+
+        return result;
+    }
+
+    /// <summary>RFC 3339 with whole seconds, as metav1.Time serializes.</summary>
+    public static string FormatTime(DateTime time)
+    {
+        var utc = time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
+        return utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    public static long Seconds(string? time) =>
+        time is not null && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUnixTimeSeconds()
+            : 0;
+
+    private static string? Text(JsonObject entry, string name) =>
+        entry[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}
