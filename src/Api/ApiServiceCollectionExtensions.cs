@@ -43,7 +43,7 @@ public static class ApiServiceCollectionExtensions
 
     /// <summary>Authentication for the Kubernetes paths; call before routing to the API endpoints.</summary>
     public static IApplicationBuilder UseKubeWebAuthentication(this IApplicationBuilder app) =>
-        app.UseMiddleware<TokenAuthentication>();
+        app.UseMiddleware<RequestLimits>().UseMiddleware<TokenAuthentication>();
 
     private static void AddDbContext(IServiceCollection services, StoreOptions store)
     {

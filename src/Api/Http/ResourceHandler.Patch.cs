@@ -51,7 +51,7 @@ public sealed partial class ResourceHandler
             }
             catch (PatchException e)
             {
-                throw new ApiError(e.IsConflict ? 409 : 422, e.IsConflict ? "Conflict" : "Invalid", e.Message);
+                throw ManagedFieldsTracker.PatchError(e);
             }
 
             if (result is not JsonObject patched)
@@ -101,7 +101,7 @@ public sealed partial class ResourceHandler
         var result = await UpdateObjectAsync(type, info, current =>
         {
             var live = JsonNode.Parse(Served(type, current))!.AsObject();
-            var merged = ManagedFields.Apply(type, live, applied, opts.FieldManager, opts.Force, Now());
+            var merged = ManagedFields.Apply(type, live, applied, opts.FieldManager, opts.Force, Now(), subresource);
             warnings.Clear();
             return ToStorage(type, ObjectDecoder.Decode(merged, type, opts.Validation, null, warnings));
         }, subresource, opts with { FieldManager = "" }, preconditioned: applied["metadata"]?["resourceVersion"] is not null, ctx.RequestAborted);

@@ -60,7 +60,7 @@ public sealed partial class ResourceHandler
             }
             catch (PatchException e)
             {
-                throw new ApiError(422, "Invalid", e.Message);
+                throw ManagedFieldsTracker.PatchError(e);
             }
 
             var scale = result.Deserialize<V1Scale>(KubeJson.Options) ?? throw ApiError.BadRequest("invalid Scale");
