@@ -12,9 +12,10 @@ internal sealed record ManagerIdentity(string Manager, string Operation, string?
 
     public bool IsApply => Operation == ApplyOperation;
 
-    public static ManagerIdentity Apply(string manager, string? subresource) => new(manager, ApplyOperation, null, subresource);
+    public static ManagerIdentity Apply(string manager, string? subresource) => new(manager, ApplyOperation, null, Normalize(subresource));
 
-    public static ManagerIdentity Update(string manager, string apiVersion, string? subresource) => new(manager, UpdateOperation, apiVersion, subresource);
+    public static ManagerIdentity Update(string manager, string apiVersion, string? subresource) =>
+        new(manager, UpdateOperation, apiVersion, Normalize(subresource));
 
     /// <summary>How Kubernetes names a manager in conflict messages.</summary>
     public string Describe(string apiVersion)
@@ -27,6 +28,8 @@ internal sealed record ManagerIdentity(string Manager, string Operation, string?
 
         return IsApply ? text : $"{text} using {apiVersion}";
     }
+
+    private static string? Normalize(string? subresource) => string.IsNullOrEmpty(subresource) ? null : subresource;
 }
 
 internal sealed record ManagedEntry(ManagerIdentity Identity, string ApiVersion, string? Time, FieldSet Fields);
