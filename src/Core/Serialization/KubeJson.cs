@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KubeWeb.Core.Serialization;
 
@@ -46,6 +47,20 @@ public static class KubeJson
             }
         }
 
+        // V1Status.HasObject is a client-side helper, not part of the wire format.
+        options.TypeInfoResolver = options.TypeInfoResolver!.WithAddedModifier(static info =>
+        {
+            if (info.Type == typeof(k8s.Models.V1Status))
+            {
+                for (var i = info.Properties.Count - 1; i >= 0; i--)
+                {
+                    if (info.Properties[i].Name == "hasObject")
+                    {
+                        info.Properties.RemoveAt(i);
+                    }
+                }
+            }
+        });
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
