@@ -26,18 +26,18 @@ public sealed class ApiError(int code, string reason, string message, V1StatusDe
     };
 
     public static ApiError NotFound(ResourceType type, string name) =>
-        new(404, "NotFound", $"{type.GroupResource} \"{name}\" not found", new() { Name = name, Group = type.Group, Kind = type.Plural });
+        new(404, "NotFound", $"{type.GroupResource} \"{name}\" not found", new() { Name = name, Group = G(type), Kind = type.Plural });
 
     public static ApiError NamespaceNotFound(string ns) =>
         new(404, "NotFound", $"namespaces \"{ns}\" not found", new() { Name = ns, Kind = "namespaces" });
 
     public static ApiError AlreadyExists(ResourceType type, string name) =>
-        new(409, "AlreadyExists", $"{type.GroupResource} \"{name}\" already exists", new() { Name = name, Group = type.Group, Kind = type.Plural });
+        new(409, "AlreadyExists", $"{type.GroupResource} \"{name}\" already exists", new() { Name = name, Group = G(type), Kind = type.Plural });
 
     public static ApiError Conflict(ResourceType type, string name, string? detail = null) =>
         new(409, "Conflict",
             $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": {detail ?? "the object has been modified; please apply your changes to the latest version and try again"}",
-            new() { Name = name, Group = type.Group, Kind = type.Plural });
+            new() { Name = name, Group = G(type), Kind = type.Plural });
 
     public static ApiError Invalid(ResourceType type, string name, IReadOnlyCollection<FieldError> errors) =>
         new(422, "Invalid",
@@ -46,7 +46,7 @@ public sealed class ApiError(int code, string reason, string message, V1StatusDe
             new()
             {
                 Name = name,
-                Group = type.Group,
+                Group = G(type),
                 Kind = type.Kind,
                 Causes = [.. errors.Select(e => new V1StatusCause { Reason = e.Reason, Message = e.Message, Field = e.Field })],
             });
@@ -56,7 +56,7 @@ public sealed class ApiError(int code, string reason, string message, V1StatusDe
     public static ApiError MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
     public static ApiError Forbidden(ResourceType type, string name, string detail) =>
-        new(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: {detail}", new() { Name = name, Group = type.Group, Kind = type.Plural });
+        new(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: {detail}", new() { Name = name, Group = G(type), Kind = type.Plural });
 
     public static ApiError Gone(string message) => new(410, "Expired", message);
 
@@ -64,6 +64,9 @@ public sealed class ApiError(int code, string reason, string message, V1StatusDe
 
     public static ApiError UnsupportedMediaType(string contentType) =>
         new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got \"{contentType}\")");
+
+    /// <summary>The group as Status details carry it: omitted for the core group.</summary>
+    internal static string? G(ResourceType type) => type.Group.Length == 0 ? null : type.Group;
 
     private static string Describe(FieldError e) => e.Field.Length == 0 ? e.Message : $"{e.Field}: {e.Message}";
 }

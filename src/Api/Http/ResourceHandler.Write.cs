@@ -73,7 +73,7 @@ public sealed partial class ResourceHandler
             {
                 throw new ApiError(403, "Forbidden",
                     $"{type.GroupResource} \"{meta.Name ?? meta.GenerateName}\" is forbidden: unable to create new content in namespace {pathNamespace} because it is being terminated",
-                    new V1StatusDetails { Name = meta.Name, Group = type.Group, Kind = type.Plural });
+                    new V1StatusDetails { Name = meta.Name, Group = ApiError.G(type), Kind = type.Plural });
             }
         }
         else
