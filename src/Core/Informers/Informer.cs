@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using KubeWeb.Core.Resources;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Core.Informers;
+
+/// <summary>Callbacks an informer makes; they must be quick (typically: enqueue a key).</summary>
+public interface IInformerHandler<in T>
+{
+    void OnAdd(T obj);
+
+    void OnUpdate(T old, T obj);
+
+    void OnDelete(T obj);
+}
+
+/// <summary>
+/// List + watch into an in-memory cache, like client-go's shared informer: lists, then watches from
+/// the list's resourceVersion, resumes from the last seen version when a watch ends, and re-lists
+/// on 410 Gone. Cached objects are shared: never mutate them, copy first.
+/// </summary>
+public sealed partial class Informer<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly ResourceClient _client;
+    private readonly ResourceType _type;
+    private readonly string? _namespace;
+    private readonly string? _labelSelector;
+    private readonly string? _fieldSelector;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<string, T> _cache = new(StringComparer.Ordinal);
+    private readonly List<IInformerHandler<T>> _handlers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Informer(ResourceClient client, ResourceType type, TimeProvider time, ILogger log,
+        string? ns = null, string? labelSelector = null, string? fieldSelector = null)
+    {
+        _client = client;
+        _type = type;
+        _namespace = ns;
+        _labelSelector = labelSelector;
+        _fieldSelector = fieldSelector;
+        _time = time;
+        _log = log;
+    }
+
+    public ResourceType Type => _type;
+
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    /// <summary>The resourceVersion the cache reflects.</summary>
+    public string LastResourceVersion { get; private set; } = "";
+
+    public void AddHandler(IInformerHandler<T> handler)
+    {
+        lock (_handlers)
+        {
+            _handlers.Add(handler);
+        }
+    }
+
+    public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
+
+    public T? Get(string ns, string name) => _cache.GetValueOrDefault(ObjectKeys.Key(ns, name));
+
+    public T? Get(string key) => _cache.GetValueOrDefault(key);
+
+    public IReadOnlyList<T> List() => [.. _cache.Values];
+
+    public IEnumerable<T> List(string ns) => _cache.Values.Where(o => o.Metadata.NamespaceProperty == ns);
+
+    /// <summary>Runs until cancelled; errors back off and retry, never end the loop.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        var needList = true;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (needList)
+                {
+                    await ListAsync(ct);
+                    needList = false;
+                }
+
+                await foreach (var e in _client.WatchAsync<T>(_type, _namespace, _labelSelector, _fieldSelector, LastResourceVersion,
+                                   300 + Random.Shared.Next(300), ct))
+                {
+                    backoff = TimeSpan.FromMilliseconds(200);
+                    switch (e.Type)
+                    {
+                        case "ERROR" when e.Status?.Code == 410:
+                            needList = true;
+                            break;
+                        case "ERROR":
+                            throw new ApiStatusException(e.Status!);
+                        case "BOOKMARK":
+                            LastResourceVersion = e.BookmarkVersion ?? LastResourceVersion;
+                            break;
+                        default:
+                            Apply(e.Type, e.Object!);
+                            break;
+                    }
+
+                    if (needList)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ApiStatusException e) when (e.Code == 410)
+            {
+                needList = true;
+            }
+            catch (Exception e)
+            {
+                LogWatchFailed(e, _type.GroupResource);
+                try
+                {
+                    await Task.Delay(backoff, _time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private async Task ListAsync(CancellationToken ct)
+    {
+        var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+        string? next = null;
+        string rv;
+        do
+        {
+            var page = await _client.ListAsync<T>(_type, _namespace, _labelSelector, _fieldSelector, null, 500, next, ct);
+            foreach (var item in page.Items)
+            {
+                item.ApiVersion ??= _type.ApiVersion;
+                item.Kind ??= _type.Kind;
+                fresh[ObjectKeys.Of(item)] = item;
+            }
+
+            next = page.Continue;
+            rv = page.ResourceVersion;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        foreach (var (key, old) in _cache)
+        {
+            if (!fresh.ContainsKey(key) && _cache.TryRemove(key, out _))
+            {
+                Notify(h => h.OnDelete(old));
+            }
+        }
+
+        foreach (var (key, obj) in fresh)
+        {
+            if (_cache.TryGetValue(key, out var old))
+            {
+                _cache[key] = obj;
+                if (old.Metadata.ResourceVersion != obj.Metadata.ResourceVersion)
+                {
+                    Notify(h => h.OnUpdate(old, obj));
+                }
+            }
+            else
+            {
+                _cache[key] = obj;
+                Notify(h => h.OnAdd(obj));
+            }
+        }
+
+        LastResourceVersion = rv;
+        _synced.TrySetResult();
+    }
+
+    private void Apply(string type, T obj)
+    {
+        var key = ObjectKeys.Of(obj);
+        LastResourceVersion = obj.Metadata.ResourceVersion ?? LastResourceVersion;
+        if (type == "DELETED")
+        {
+            if (_cache.TryRemove(key, out var gone))
+            {
+                Notify(h => h.OnDelete(obj ?? gone));
+            }
+
+            return;
+        }
+
+        if (_cache.TryGetValue(key, out var old))
+        {
+            _cache[key] = obj;
+            Notify(h => h.OnUpdate(old, obj));
+        }
+        else
+        {
+            _cache[key] = obj;
+            Notify(h => h.OnAdd(obj));
+        }
+    }
+
+    private void Notify(Action<IInformerHandler<T>> call)
+    {
+        IInformerHandler<T>[] handlers;
+        lock (_handlers)
+        {
+            handlers = [.. _handlers];
+        }
+
+        foreach (var h in handlers)
+        {
+            call(h);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Watch of {Resource} failed; retrying")]
+    private partial void LogWatchFailed(Exception e, string resource);
+}
+
+/// <summary>The "namespace/name" keys informers and work queues use.</summary>
+public static class ObjectKeys
+{
+    public static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
+
+    public static string Of(IKubernetesObject<V1ObjectMeta> obj) => Key(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+
+    public static (string Namespace, string Name) Split(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using KubeWeb.Core.Resources;
+using KubeWeb.Core.Serialization;
+
+namespace KubeWeb.Core.Informers;
+
+/// <summary>One watch event as the informer sees it.</summary>
+public sealed record WatchItem<T>(string Type, T? Object, V1Status? Status, string? BookmarkVersion);
+
+/// <summary>A list page.</summary>
+public sealed record ListPage<T>(IReadOnlyList<T> Items, string ResourceVersion, string? Continue);
+
+/// <summary>The API answered with a Status error.</summary>
+public sealed class ApiStatusException(V1Status status) : Exception(status.Message)
+{
+    public V1Status Status { get; } = status;
+
+    public int Code => Status.Code ?? 0;
+}
+
+/// <summary>
+/// Generic list and watch for any resource in the registry, over the official client's transport
+/// (its HttpClient, TLS settings and credentials), so informers need no per-kind code.
+/// </summary>
+public sealed class ResourceClient(Kubernetes client)
+{
+    public Kubernetes Client { get; } = client;
+
+    public async Task<ListPage<T>> ListAsync<T>(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
+        string? resourceVersion, int limit, string? continueToken, CancellationToken ct)
+    {
+        var query = Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("resourceVersion", resourceVersion),
+            ("limit", limit > 0 ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : null), ("continue", continueToken));
+        using var response = await SendAsync(HttpMethod.Get, Path(type, ns) + query, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        var meta = doc.RootElement.GetProperty("metadata");
+        var items = new List<T>();
+        if (doc.RootElement.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in array.EnumerateArray())
+            {
+                items.Add(item.Deserialize<T>(KubeJson.Options)!);
+            }
+        }
+
+        return new ListPage<T>(items,
+            meta.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? "" : "",
+            meta.TryGetProperty("continue", out var c) ? c.GetString() : null);
+    }
+
+    /// <summary>Streams watch events until the server ends the watch or <paramref name="ct"/> fires.</summary>
+    public async IAsyncEnumerable<WatchItem<T>> WatchAsync<T>(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
+        string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var query = Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector),
+            ("resourceVersion", resourceVersion), ("timeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var response = await SendAsync(HttpMethod.Get, Path(type, ns) + query, ct, streaming: true);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(line);
+            var eventType = doc.RootElement.GetProperty("type").GetString()!;
+            var obj = doc.RootElement.GetProperty("object");
+            switch (eventType)
+            {
+                case "ERROR":
+                    yield return new WatchItem<T>(eventType, default, obj.Deserialize<V1Status>(KubeJson.Options), null);
+                    break;
+                case "BOOKMARK":
+                    yield return new WatchItem<T>(eventType, default, null, obj.GetProperty("metadata").GetProperty("resourceVersion").GetString());
+                    break;
+                default:
+                    yield return new WatchItem<T>(eventType, obj.Deserialize<T>(KubeJson.Options), null, null);
+                    break;
+            }
+        }
+    }
+
+    public static string Path(ResourceType type, string? ns)
+    {
+        var prefix = type.Group.Length == 0 ? $"api/{type.Version}" : $"apis/{type.Group}/{type.Version}";
+        return type.Namespaced && !string.IsNullOrEmpty(ns) ? $"{prefix}/namespaces/{ns}/{type.Plural}" : $"{prefix}/{type.Plural}";
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, CancellationToken ct, bool streaming = false)
+    {
+        var request = new HttpRequestMessage(method, new Uri(Client.BaseUri, relative));
+        request.Headers.Accept.ParseAdd("application/json");
+        if (Client.Credentials is not null)
+        {
+            await Client.Credentials.ProcessHttpRequestAsync(request, ct);
+        }
+
+        var response = await Client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            V1Status? status = null;
+            try
+            {
+                status = JsonSerializer.Deserialize<V1Status>(body, KubeJson.Options);
+            }
+            catch (JsonException)
+            {
+            }
+
+            throw new ApiStatusException(status ?? new V1Status { Code = (int)response.StatusCode, Message = body, Reason = response.StatusCode.ToString() });
+        }
+    }
+
+    private static string Query(params (string Key, string? Value)[] pairs)
+    {
+        var parts = pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={WebUtility.UrlEncode(p.Value)}").ToArray();
+        return parts.Length == 0 ? "" : "?" + string.Join('&', parts);
+    }
+}
