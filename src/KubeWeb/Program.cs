@@ -4,5 +4,6 @@ using KubeWeb.Host.Cli;
 var root = new RootCommand("KubeWeb: a Kubernetes-compatible container orchestrator with a built-in console")
 {
     ServerCommand.Create(),
+    ControllersCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

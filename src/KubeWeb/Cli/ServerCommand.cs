@@ -16,10 +16,12 @@ internal static class ServerCommand
         var kubeconfig = new Option<string?>("--write-kubeconfig", "-o") { Description = "Where to write the admin kubeconfig (default DATA_DIR/kubeconfig.yaml)" };
         var sans = new Option<string[]>("--tls-san") { Description = "Extra host name or IP for the serving certificate (repeatable)", AllowMultipleArgumentsPerToken = false };
         var retention = new Option<int?>("--compaction-retention-seconds") { Description = "How long the change log keeps revisions for watches to resume from (default 300)" };
+        var disableControllers = new Option<bool>("--disable-controllers") { Description = "Run the API without the in-process controller manager and scheduler" };
+        var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
 
         var command = new Command("server", "Run the KubeWeb control plane (API server) with an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, graceOption,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,6 +41,8 @@ internal static class ServerCommand
                 KubeconfigPath = parse.GetValue(kubeconfig),
                 TlsSans = parse.GetValue(sans) ?? [],
                 CompactionRetention = parse.GetValue(retention) is { } r ? TimeSpan.FromSeconds(r) : null,
+                DisableControllers = parse.GetValue(disableControllers),
+                Controllers = new Controllers.Hosting.ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(graceOption)) },
             };
 
             try

@@ -22,6 +22,8 @@ public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
+    private IHost? _controllers;
+
     private ServerHost(WebApplication app, string url, string kubeconfig, string token)
     {
         _app = app;
@@ -99,13 +101,25 @@ public sealed class ServerHost : IAsyncDisposable
         api.AdvertiseAddress = $"{host}:{port}";
 
         Kubeconfig.Write(settings.KubeconfigFile, Kubeconfig.Render(url, ca.ExportCertificatePem(), token));
-        return new ServerHost(app, url, settings.KubeconfigFile, token);
+        var server = new ServerHost(app, url, settings.KubeconfigFile, token);
+        if (!settings.DisableControllers)
+        {
+            server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, settings.Controllers, logging, ct);
+        }
+
+        return server;
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct = default) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
+        if (_controllers is not null)
+        {
+            await _controllers.StopAsync();
+            _controllers.Dispose();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -21,6 +21,12 @@ public sealed record ServerSettings
 
     public TimeSpan? CompactionRetention { get; init; }
 
+    /// <summary>Run the API alone, without the in-process controller manager and scheduler.</summary>
+    public bool DisableControllers { get; init; }
+
+    /// <summary>Controller manager settings (node monitor grace period, lease timings).</summary>
+    public Controllers.Hosting.ControllerManagerOptions Controllers { get; init; } = new();
+
     /// <summary>./data, or /var/lib/kubeweb when that folder has been set up.</summary>
     public static string DefaultDataDir() => Directory.Exists("/var/lib/kubeweb") ? "/var/lib/kubeweb" : Path.GetFullPath("data");
 

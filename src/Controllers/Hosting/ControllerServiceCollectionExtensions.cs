@@ -1,0 +1,54 @@
+using k8s;
+using KubeWeb.Controllers.LeaderElection;
+using KubeWeb.Core.Events;
+using KubeWeb.Core.Informers;
+using KubeWeb.Core.Resources;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Controllers.Hosting;
+
+/// <summary>Settings of the controller manager.</summary>
+public sealed record ControllerManagerOptions
+{
+    public string Identity { get; init; } = $"{Environment.MachineName}_{Guid.NewGuid():N}";
+
+    /// <summary>How long a node's lease may go unrenewed before the node is marked unhealthy.</summary>
+    public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(50);
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+}
+
+public static class ControllerServiceCollectionExtensions
+{
+    /// <summary>
+    /// The controller manager's shared parts: the API client (loopback in the all-in-one server),
+    /// informers, event recorder, leader election. Controllers add themselves as <see cref="Runtime.IController"/>.
+    /// </summary>
+    public static IServiceCollection AddKubeWebControllerManager(this IServiceCollection services, KubernetesClientConfiguration config, ControllerManagerOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(ResourceRegistry.Default);
+        services.AddSingleton(_ => new Kubernetes(config));
+        services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
+        services.AddSingleton(sp => new ResourceClient(sp.GetRequiredService<Kubernetes>()));
+        services.AddSingleton<InformerFactory>();
+        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), "kubeweb-controller-manager",
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.AddSingleton(sp => new LeaderElector(sp.GetRequiredService<IKubernetes>(), new LeaderElectionOptions
+        {
+            LeaseName = "kube-controller-manager",
+            Identity = options.Identity,
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
+        }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderElector>>()));
+        services.AddHostedService<ControllerManager>();
+        return services;
+    }
+}

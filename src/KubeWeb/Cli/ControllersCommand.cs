@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using KubeWeb.Controllers.Hosting;
+using KubeWeb.Host.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace KubeWeb.Host.Cli;
+
+/// <summary><c>kubeweb controllers</c>: the controller manager and scheduler out of process, under leader election.</summary>
+internal static class ControllersCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<string>("--server") { Description = "URL of the KubeWeb API server", Required = true };
+        var tokenFile = new Option<FileInfo>("--token-file") { Description = "File holding the bearer token", Required = true };
+        var caFile = new Option<FileInfo?>("--certificate-authority") { Description = "CA certificate (PEM) of the API server; without it TLS is not verified" };
+        var grace = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
+        var command = new Command("controllers", "Run the controller manager and scheduler against a KubeWeb API server") { server, tokenFile, caFile, grace };
+        command.SetAction(async (parse, ct) =>
+        {
+            var token = (await File.ReadAllTextAsync(parse.GetValue(tokenFile)!.FullName, ct)).Trim();
+            X509Certificate2? ca = null;
+            if (parse.GetValue(caFile) is { } f)
+            {
+                ca = X509Certificate2.CreateFromPemFile(f.FullName);
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync("warning: no --certificate-authority given; the API server's certificate is not verified");
+            }
+
+            var options = new ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace)) };
+            using var host = await ControllerManagerHost.StartAsync(parse.GetValue(server)!, token, ca, options, ct: ct);
+            await host.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography.X509Certificates;
+using k8s;
+using KubeWeb.Controllers.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Host.Hosting;
+
+/// <summary>
+/// The controller manager (controllers and scheduler) as its own host: in process beside the API
+/// server by default, or alone through <c>kubeweb controllers</c>. Either way it talks to the API
+/// over HTTPS with a bearer token, exactly like an out-of-process controller.
+/// </summary>
+public static class ControllerManagerHost
+{
+    public static Action<IServiceCollection>? ConfigureControllers { get; set; }
+
+    public static async Task<IHost> StartAsync(string serverUrl, string token, X509Certificate2? ca, ControllerManagerOptions options,
+        Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    {
+        var config = new KubernetesClientConfiguration { Host = serverUrl, AccessToken = token };
+        if (ca is not null)
+        {
+            config.SslCaCerts = [ca];
+        }
+        else
+        {
+            config.SkipTlsVerify = true;
+        }
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddKubeWebControllerManager(config, options);
+        ConfigureControllers?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync(ct);
+        return host;
+    }
+}
