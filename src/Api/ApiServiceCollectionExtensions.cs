@@ -37,7 +37,6 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ApiReadiness>();
         services.AddHostedService<ApiBootstrapper>();
         services.AddHostedService<StoreCompactor>();
-        services.AddHostedService<NamespaceCleanup>();
         return services;
     }
 

@@ -195,8 +195,9 @@ public sealed partial class ResourceHandler
             var now = Now();
             ManagedFields.TrackUpdate(type, old, obj, opts.FieldManager, subresource, now);
 
+            // A deleting object goes once its finalizers are gone (namespaces also wait for spec.finalizers).
             var finalize = meta.DeletionTimestamp is not null && (meta.Finalizers is null || meta.Finalizers.Count == 0) &&
-                (meta.DeletionGracePeriodSeconds ?? 0) == 0;
+                (meta.DeletionGracePeriodSeconds ?? 0) == 0 && obj is not V1Namespace { Spec.Finalizers.Count: > 0 };
             if (!finalize && Unchanged(type, obj, current))
             {
                 return current;

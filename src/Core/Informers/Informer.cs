@@ -6,6 +6,22 @@ using Microsoft.Extensions.Logging;
 
 namespace KubeWeb.Core.Informers;
 
+/// <summary>An informer seen without its model type (garbage collector, namespace controller).</summary>
+public interface IInformer
+{
+    ResourceType Type { get; }
+
+    bool HasSynced { get; }
+
+    Task WaitForSyncAsync(CancellationToken ct);
+
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects();
+
+    IKubernetesObject<V1ObjectMeta>? GetObject(string key);
+
+    void AddHandler(IInformerHandler<IKubernetesObject<V1ObjectMeta>> handler);
+}
+
 /// <summary>Callbacks an informer makes; they must be quick (typically: enqueue a key).</summary>
 public interface IInformerHandler<in T>
 {
@@ -21,7 +37,7 @@ public interface IInformerHandler<in T>
 /// the list's resourceVersion, resumes from the last seen version when a watch ends, and re-lists
 /// on 410 Gone. Cached objects are shared: never mutate them, copy first.
 /// </summary>
-public sealed partial class Informer<T>
+public sealed partial class Informer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly ResourceClient _client;
@@ -71,6 +87,12 @@ public sealed partial class Informer<T>
     public IReadOnlyList<T> List() => [.. _cache.Values];
 
     public IEnumerable<T> List(string ns) => _cache.Values.Where(o => o.Metadata.NamespaceProperty == ns);
+
+    IReadOnlyList<IKubernetesObject<V1ObjectMeta>> IInformer.Objects() => [.. _cache.Values];
+
+    IKubernetesObject<V1ObjectMeta>? IInformer.GetObject(string key) => _cache.GetValueOrDefault(key);
+
+    void IInformer.AddHandler(IInformerHandler<IKubernetesObject<V1ObjectMeta>> handler) => AddHandler(handler);
 
     /// <summary>Runs until cancelled; errors back off and retry, never end the loop.</summary>
     public async Task RunAsync(CancellationToken ct)

@@ -42,6 +42,10 @@ public sealed class InformerFactory(ResourceClient client, ResourceRegistry regi
         }
     }
 
+    /// <summary>The shared informer of a registry entry, without naming its model type.</summary>
+    public IInformer ForType(ResourceType type) =>
+        (IInformer)typeof(InformerFactory).GetMethod(nameof(For))!.MakeGenericMethod(type.ClrType).Invoke(this, null)!;
+
     /// <summary>Starts every informer created so far and any created later.</summary>
     public void Start(CancellationToken ct)
     {

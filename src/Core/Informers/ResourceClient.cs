@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using k8s;
@@ -87,15 +88,64 @@ public sealed class ResourceClient(Kubernetes client)
         }
     }
 
+    /// <summary>GET one object; null when it does not exist.</summary>
+    public async Task<T?> GetAsync<T>(ResourceType type, string? ns, string name, CancellationToken ct)
+        where T : class
+    {
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, $"{Path(type, ns)}/{Uri.EscapeDataString(name)}", ct);
+            return await response.Content.ReadFromJsonAsync<T>(KubeJson.Options, ct);
+        }
+        catch (ApiStatusException e) when (e.Code == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>DELETE one object; false when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(ResourceType type, string? ns, string name, V1DeleteOptions? options, CancellationToken ct)
+    {
+        try
+        {
+            var body = options is null ? null : JsonContent.Create(options, options: KubeJson.Options);
+            using var response = await SendAsync(HttpMethod.Delete, $"{Path(type, ns)}/{Uri.EscapeDataString(name)}", ct, content: body);
+            return true;
+        }
+        catch (ApiStatusException e) when (e.Code == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>PATCH one object with a JSON body of the given patch content type; false when it is gone.</summary>
+    public async Task<bool> PatchAsync(ResourceType type, string? ns, string name, string patch, string contentType, CancellationToken ct,
+        string? subresource = null)
+    {
+        try
+        {
+            var content = new StringContent(patch);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            var suffix = subresource is null ? "" : "/" + subresource;
+            using var response = await SendAsync(HttpMethod.Patch, $"{Path(type, ns)}/{Uri.EscapeDataString(name)}{suffix}", ct, content: content);
+            return true;
+        }
+        catch (ApiStatusException e) when (e.Code == 404)
+        {
+            return false;
+        }
+    }
+
     public static string Path(ResourceType type, string? ns)
     {
         var prefix = type.Group.Length == 0 ? $"api/{type.Version}" : $"apis/{type.Group}/{type.Version}";
         return type.Namespaced && !string.IsNullOrEmpty(ns) ? $"{prefix}/namespaces/{ns}/{type.Plural}" : $"{prefix}/{type.Plural}";
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, CancellationToken ct, bool streaming = false)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, CancellationToken ct, bool streaming = false,
+        HttpContent? content = null)
     {
-        var request = new HttpRequestMessage(method, new Uri(Client.BaseUri, relative));
+        var request = new HttpRequestMessage(method, new Uri(Client.BaseUri, relative)) { Content = content };
         request.Headers.Accept.ParseAdd("application/json");
         if (Client.Credentials is not null)
         {

@@ -44,6 +44,7 @@ public static class ControllerManagerHost
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddKubeWebControllerManager(config, options);
+        builder.Services.AddKubeWebCoreControllers();
         ConfigureControllers?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(ct);

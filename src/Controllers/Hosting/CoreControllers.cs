@@ -1,0 +1,19 @@
+using KubeWeb.Controllers.GarbageCollection;
+using KubeWeb.Controllers.Namespaces;
+using KubeWeb.Controllers.NodeLifecycle;
+using KubeWeb.Controllers.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KubeWeb.Controllers.Hosting;
+
+public static class CoreControllers
+{
+    /// <summary>Garbage collector, namespace lifecycle and node lifecycle (with the taint manager).</summary>
+    public static IServiceCollection AddKubeWebCoreControllers(this IServiceCollection services)
+    {
+        services.AddSingleton<IController, GarbageCollector>();
+        services.AddSingleton<IController, NamespaceController>();
+        services.AddSingleton<IController, NodeLifecycleController>();
+        return services;
+    }
+}
