@@ -15,6 +15,12 @@ public sealed class ApiServerOptions
     /// <summary>The range Service node ports come from (<c>--service-node-port-range</c>).</summary>
     public (int Low, int High) ServiceNodePortRange { get; set; } = (30000, 32767);
 
+    /// <summary>tolerationSeconds added to new pods for the not-ready NoExecute taint.</summary>
+    public long DefaultNotReadyTolerationSeconds { get; set; } = 300;
+
+    /// <summary>tolerationSeconds added to new pods for the unreachable NoExecute taint.</summary>
+    public long DefaultUnreachableTolerationSeconds { get; set; } = 300;
+
     /// <summary>The Kubernetes version this server speaks; kubectl's dispatcher picks its binary from the minor.</summary>
     public const string GitVersion = "v1.32.0";
 

@@ -100,6 +100,11 @@ public sealed partial class ResourceHandler
             // As kube-apiserver: defaults are applied when the body is decoded, then the strategy prepares.
             strategy.Default(obj);
             strategy.PrepareForCreate(obj);
+            if (obj is V1Pod pod)
+            {
+                Admission.Plugins.DefaultTolerationSeconds.Apply(pod, apiOptions.DefaultNotReadyTolerationSeconds, apiOptions.DefaultUnreachableTolerationSeconds);
+            }
+
             var errors = ObjectValidation.ValidateCreate(strategy, type, obj);
             if (errors.Count > 0)
             {

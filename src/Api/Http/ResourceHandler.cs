@@ -22,6 +22,7 @@ public sealed partial class ResourceHandler(
     TablePrinters printers,
     ManagedFieldsTracker ManagedFields,
     Allocation.ServiceAllocator services,
+    ApiServerOptions apiOptions,
     TimeProvider time,
     ILogger<ResourceHandler> log)
 {

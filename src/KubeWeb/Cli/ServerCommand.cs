@@ -17,11 +17,13 @@ internal static class ServerCommand
         var sans = new Option<string[]>("--tls-san") { Description = "Extra host name or IP for the serving certificate (repeatable)", AllowMultipleArgumentsPerToken = false };
         var retention = new Option<int?>("--compaction-retention-seconds") { Description = "How long the change log keeps revisions for watches to resume from (default 300)" };
         var disableControllers = new Option<bool>("--disable-controllers") { Description = "Run the API without the in-process controller manager and scheduler" };
+        var notReadySeconds = new Option<long>("--default-not-ready-toleration-seconds") { Description = "tolerationSeconds of the not-ready NoExecute toleration added to every pod", DefaultValueFactory = _ => 300 };
+        var unreachableSeconds = new Option<long>("--default-unreachable-toleration-seconds") { Description = "tolerationSeconds of the unreachable NoExecute toleration added to every pod", DefaultValueFactory = _ => 300 };
         var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
 
         var command = new Command("server", "Run the KubeWeb control plane (API server) with an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, graceOption,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, graceOption, notReadySeconds, unreachableSeconds,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -42,6 +44,8 @@ internal static class ServerCommand
                 TlsSans = parse.GetValue(sans) ?? [],
                 CompactionRetention = parse.GetValue(retention) is { } r ? TimeSpan.FromSeconds(r) : null,
                 DisableControllers = parse.GetValue(disableControllers),
+                DefaultNotReadyTolerationSeconds = parse.GetValue(notReadySeconds),
+                DefaultUnreachableTolerationSeconds = parse.GetValue(unreachableSeconds),
                 Controllers = new Controllers.Hosting.ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(graceOption)) },
             };
 

@@ -53,7 +53,12 @@ public sealed class ServerHost : IAsyncDisposable
             store.CompactionInterval = retention < store.CompactionInterval ? retention : store.CompactionInterval;
         }
 
-        var api = new ApiServerOptions { AdminToken = token };
+        var api = new ApiServerOptions
+        {
+            AdminToken = token,
+            DefaultNotReadyTolerationSeconds = settings.DefaultNotReadyTolerationSeconds,
+            DefaultUnreachableTolerationSeconds = settings.DefaultUnreachableTolerationSeconds,
+        };
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = settings.DataDir, Args = [] });
         builder.Logging.ClearProviders();
         if (logging is null)

@@ -21,6 +21,10 @@ public sealed record ServerSettings
 
     public TimeSpan? CompactionRetention { get; init; }
 
+    public long DefaultNotReadyTolerationSeconds { get; init; } = 300;
+
+    public long DefaultUnreachableTolerationSeconds { get; init; } = 300;
+
     /// <summary>Run the API alone, without the in-process controller manager and scheduler.</summary>
     public bool DisableControllers { get; init; }
 
