@@ -21,6 +21,9 @@ public sealed record ControllerManagerOptions
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The cluster CA (PEM) published into every namespace as kube-root-ca.crt.</summary>
+    public string? RootCaPem { get; init; }
 }
 
 public static class ControllerServiceCollectionExtensions

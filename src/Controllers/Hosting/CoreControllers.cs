@@ -2,6 +2,7 @@ using KubeWeb.Controllers.GarbageCollection;
 using KubeWeb.Controllers.Namespaces;
 using KubeWeb.Controllers.NodeLifecycle;
 using KubeWeb.Controllers.Runtime;
+using KubeWeb.Controllers.ServiceAccounts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeWeb.Controllers.Hosting;
@@ -14,6 +15,7 @@ public static class CoreControllers
         services.AddSingleton<IController, GarbageCollector>();
         services.AddSingleton<IController, NamespaceController>();
         services.AddSingleton<IController, NodeLifecycleController>();
+        services.AddSingleton<IController, NamespaceDefaultsController>();
         return services;
     }
 }

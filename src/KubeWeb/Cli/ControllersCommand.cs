@@ -29,7 +29,11 @@ internal static class ControllersCommand
                 await Console.Error.WriteLineAsync("warning: no --certificate-authority given; the API server's certificate is not verified");
             }
 
-            var options = new ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace)) };
+            var options = new ControllerManagerOptions
+            {
+                NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace)),
+                RootCaPem = ca?.ExportCertificatePem(),
+            };
             using var host = await ControllerManagerHost.StartAsync(parse.GetValue(server)!, token, ca, options, ct: ct);
             await host.WaitForShutdownAsync(ct);
             return 0;

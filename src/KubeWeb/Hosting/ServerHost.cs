@@ -109,7 +109,8 @@ public sealed class ServerHost : IAsyncDisposable
         var server = new ServerHost(app, url, settings.KubeconfigFile, token);
         if (!settings.DisableControllers)
         {
-            server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, settings.Controllers, logging, ct);
+            var controllerOptions = settings.Controllers with { RootCaPem = ca.ExportCertificatePem() };
+            server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, controllerOptions, logging, ct);
         }
 
         return server;

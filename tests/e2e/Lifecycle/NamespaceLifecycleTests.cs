@@ -50,6 +50,19 @@ public sealed class NamespaceLifecycleTests(LifecycleServer fixture) : IClassFix
         await _k.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "pin", "closing");
     }
 
+    [Fact]
+    public async Task NewNamespace_GetsDefaultServiceAccountAndRootCa()
+    {
+        await _k.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "fresh" } });
+        Assert.True(await LifecycleServer.EventuallyAsync(async () =>
+        {
+            var accounts = await _k.CoreV1.ListNamespacedServiceAccountAsync("fresh");
+            var maps = await _k.CoreV1.ListNamespacedConfigMapAsync("fresh");
+            return accounts.Items.Any(a => a.Metadata.Name == "default") &&
+                   maps.Items.Any(m => m.Metadata.Name == "kube-root-ca.crt" && m.Data["ca.crt"].Contains("BEGIN CERTIFICATE", StringComparison.Ordinal));
+        }));
+    }
+
     private async Task<bool> NamespaceExistsAsync(string name)
     {
         try
