@@ -12,11 +12,11 @@ public abstract partial class KubectlScenarios
 
         var plain = (await K("get", "pods", "-n", ns)).Succeeded();
         AssertLine(plain, @"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$");
-        AssertLine(plain, @"^p1\s+0/1\s+Pending\s+0\s+\d+s$");
+        AssertLine(plain, @"^p1\s+0/1\s+Pending\s+0\s+\d+[smhd]\w*$");
 
         var wide = (await K("get", "pods", "-n", ns, "-o", "wide")).Succeeded();
         AssertLine(wide, @"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$");
-        AssertLine(wide, @"^p1\s+0/1\s+Pending\s+0\s+\d+s\s+<none>\s+<none>\s+<none>\s+<none>$");
+        AssertLine(wide, @"^p1\s+0/1\s+Pending\s+0\s+\d+[smhd]\w*\s+<none>\s+<none>\s+<none>\s+<none>$");
     }
 
     [Fact]
@@ -82,8 +82,8 @@ public abstract partial class KubectlScenarios
 
         var labels = (await K("get", "pods", "-n", ns, "--show-labels")).Succeeded();
         AssertLine(labels, @"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+LABELS$");
-        AssertLine(labels, @"^front\s+0/1\s.*\s\d+s\s+app=shop,tier=front$");
-        AssertLine(labels, @"^other\s+0/1\s.*\s\d+s\s+app=blog$");
+        AssertLine(labels, @"^front\s+0/1\s.*\s\d+[smhd]\w*\s+app=shop,tier=front$");
+        AssertLine(labels, @"^other\s+0/1\s.*\s\d+[smhd]\w*\s+app=blog$");
 
         var none = await K("get", "pods", "-n", ns, "-l", "app=nothing");
         none.Succeeded().Shows($"No resources found in {ns} namespace.");

@@ -88,7 +88,7 @@ public abstract partial class KubectlScenarios : IDisposable
         var result = (await K("get", "namespace", ns)).Succeeded();
 
         AssertLine(result, @"^NAME\s+STATUS\s+AGE$");
-        AssertLine(result, $@"^{ns}\s+Active\s+\d+s$");
+        AssertLine(result, $@"^{ns}\s+Active\s+\d+[smhd]\w*$");
         Assert.Equal("Active", await JsonPathAsync(ns, $"namespace/{ns}", "{.status.phase}"));
     }
 
@@ -104,7 +104,7 @@ public abstract partial class KubectlScenarios : IDisposable
         Assert.Equal("czNjcjN0IQ==", await JsonPathAsync(ns, "secret/creds", "{.data.password}"));
         var table = (await K("get", "secrets", "-n", ns)).Succeeded();
         AssertLine(table, @"^NAME\s+TYPE\s+DATA\s+AGE$");
-        AssertLine(table, @"^creds\s+Opaque\s+2\s+\d+s$");
+        AssertLine(table, @"^creds\s+Opaque\s+2\s+\d+[smhd]\w*$");
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public abstract partial class KubectlScenarios : IDisposable
         Assert.Equal("blue 10", await JsonPathAsync(ns, "configmap/settings", "{.data.color} {.data.size}"));
         var table = (await K("get", "configmaps", "-n", ns)).Succeeded();
         AssertLine(table, @"^NAME\s+DATA\s+AGE$");
-        AssertLine(table, @"^settings\s+2\s+\d+s$");
+        AssertLine(table, @"^settings\s+2\s+\d+[smhd]\w*$");
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public abstract partial class KubectlScenarios : IDisposable
             await JsonPathAsync(ns, "deployment/web", "{.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.selector.matchLabels.app} {.spec.template.metadata.labels.app}"));
         var table = (await K("get", "deploy", "-n", ns)).Succeeded();
         AssertLine(table, @"^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$");
-        AssertLine(table, @"^web\s+\d/2\s+\d+\s+\d+\s+\d+s$");
+        AssertLine(table, @"^web\s+\d/2\s+\d+\s+\d+\s+\d+[smhd]\w*$");
     }
 
     [Fact]
