@@ -59,6 +59,19 @@ public sealed class KubectlWatch : IAsyncDisposable
 
             var remaining = limit - deadline.Elapsed;
             var exited = _process.HasExited;
+            if (exited)
+            {
+                // Drain what it printed before exiting, then look one last time.
+                await _process.WaitForExitAsync();
+                lock (_gate)
+                {
+                    if (_lines.FirstOrDefault(match) is { } last)
+                    {
+                        return last;
+                    }
+                }
+            }
+
             if (remaining <= TimeSpan.Zero || exited)
             {
                 Assert.Fail($"kubectl (pid {Pid}) {(exited ? "exited" : "timed out")} before printing {description}\n{Describe()}");

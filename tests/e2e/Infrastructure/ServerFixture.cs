@@ -47,20 +47,25 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
+        try
         {
-            await _server.DisposeAsync();
-        }
-
-        if (Environment.GetEnvironmentVariable("KUBEWEB_E2E_KEEP") != "1")
-        {
-            try
+            if (_server is not null)
             {
-                Directory.Delete(DataDir, recursive: true);
+                await _server.DisposeAsync();
             }
-            catch (IOException)
+        }
+        finally
+        {
+            if (Environment.GetEnvironmentVariable("KUBEWEB_E2E_KEEP") != "1")
             {
-                // A file still held open; the temp folder is cleaned by the OS eventually.
+                try
+                {
+                    Directory.Delete(DataDir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A file still held open; the temp folder is cleaned by the OS eventually.
+                }
             }
         }
     }
