@@ -34,6 +34,8 @@ public sealed partial class ObjectStore : IAsyncDisposable
     /// </summary>
     private bool _commitInDoubt;
 
+    private int _disposed;
+
     public ObjectStore(IDbContextFactory<KubeDbContext> contexts, StoreOptions options, ObjectCodec codec, TimeProvider time, ILogger<ObjectStore> log)
     {
         _contexts = contexts;
@@ -103,6 +105,12 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host stops the store (ApiBootstrapper.StopAsync) and then the container disposes it again.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         if (_writerLoop is not null)
         {

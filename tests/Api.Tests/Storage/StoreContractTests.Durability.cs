@@ -24,6 +24,18 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Dispose_Twice_IsHarmless_AndLaterWritesFailAsUnavailable()
+    {
+        // The host stops the store and then its container disposes it again.
+        var store = await StartStoreAsync();
+        await store.CreateAsync(ConfigMaps, ConfigMap("a"), CancellationToken.None);
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CreateAsync(ConfigMaps, ConfigMap("b"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Shutdown_UnderLoad_KeepsEveryAcknowledgedWrite()
     {
         var store = await StartStoreAsync();
