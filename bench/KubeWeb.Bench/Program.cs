@@ -52,6 +52,7 @@ internal static class Program
         var report = new Report(s);
         var configMap = ConfigMapJson("raw-0");
         Step("raw engine inserts");
+        FlushDisks();
         var (rawSingle, rawBatched) = await RawInsertBench.RunAsync(s, dir, rawPg, configMap);
         report.Raw(rawSingle, rawBatched);
 
@@ -63,7 +64,7 @@ internal static class Program
             BindAddress = IPAddress.Loopback,
             DatastoreEndpoint = serverPg,
         };
-        await using var server = await ServerHost.StartAsync(settings, l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        await using var server = await ServerHost.StartAsync(settings, l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Critical).AddSimpleConsole());
         using var api = new ApiLoad(server.Url, server.AdminToken, s.Clients, await File.ReadAllTextAsync(Path.Combine(settings.DataDir, "tls", "ca.crt")));
         await WaitReadyAsync(api);
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -117,6 +118,13 @@ internal static class Program
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>Writes out dirty pages left by the build so they do not land in the fsync-bound measurements.</summary>
+    private static void FlushDisks()
+    {
+        using var sync = System.Diagnostics.Process.Start("sync");
+        sync.WaitForExit();
     }
 
     private static void Step(string what) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {what}");
