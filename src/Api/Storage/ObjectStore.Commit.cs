@@ -21,9 +21,16 @@ public sealed partial class ObjectStore
         var revision = await ReadCounterAsync(connection, tx, ct);
         if (revision != Cache.Revision)
         {
-            throw new InvalidOperationException(
-                $"the revision counter is {revision} but this server is at {Cache.Revision}: another server writes to this database");
+            if (!_commitInDoubt || revision < Cache.Revision)
+            {
+                throw new InvalidOperationException(
+                    $"the revision counter is {revision} but this server is at {Cache.Revision}: another server writes to this database");
+            }
+
+            await CatchUpAsync(connection, tx, revision, ct);
         }
+
+        _commitInDoubt = false;
 
         var overlay = new Dictionary<(string, string), StoredObject?>();
         var events = new List<StoreEvent>(batch.Count);
@@ -109,7 +116,9 @@ public sealed partial class ObjectStore
             await Exec(counter, ct, revision);
         }
 
+        _commitInDoubt = true;
         await tx.CommitAsync(ct);
+        _commitInDoubt = false;
         Cache.Apply(events, revision);
 
         foreach (var (write, result, error) in outcomes)
@@ -123,6 +132,47 @@ public sealed partial class ObjectStore
                 write.Completion.TrySetResult(result!);
             }
         }
+    }
+
+    /// <summary>
+    /// Applies to memory what an earlier batch committed without hearing back (its writers were told
+    /// the store was unavailable), read from the log in revision order.
+    /// </summary>
+    private async Task CatchUpAsync(DbConnection connection, DbTransaction tx, long to, CancellationToken ct)
+    {
+        var from = Cache.Revision;
+        var events = new List<StoreEvent>();
+        var latest = new Dictionary<(string, string), StoredObject?>();
+        await using (var cmd = Command(connection, tx, SqlDialect.ReadLog, "from", "to"))
+        {
+            cmd.Parameters[0].Value = from;
+            cmd.Parameters[1].Value = to;
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var e = ToEvent(new RevisionRow
+                {
+                    Revision = reader.GetInt64(0),
+                    Resource = reader.GetString(1),
+                    Namespace = reader.GetString(2),
+                    Name = reader.GetString(3),
+                    Type = reader.GetInt16(4),
+                    Value = reader.GetString(5),
+                });
+                var o = e.Object;
+                var previous = latest.TryGetValue((o.Resource, o.Key), out var p) ? p : Cache.Get(o.Resource, o.Namespace, o.Name);
+                latest[(o.Resource, o.Key)] = e.Type == WatchEventType.Deleted ? null : o;
+                events.Add(e with { Previous = previous });
+            }
+        }
+
+        if (events.Count != to - from)
+        {
+            throw new InvalidOperationException($"the log between revisions {from} and {to} is incomplete: another server writes to this database");
+        }
+
+        Cache.Apply(events, to);
+        LogCaughtUp(from, to);
     }
 
     private async Task<long> ReadCounterAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)

@@ -23,8 +23,18 @@ public sealed partial class ObjectStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ObjectStore> _log;
     private readonly CancellationTokenSource _stopping = new();
-    private int _disposed;
     private Task? _writerLoop;
+
+    /// <summary>The writer's open connection; only the writer loop touches it.</summary>
+    private KubeDbContext? _writer;
+
+    /// <summary>
+    /// Set while a COMMIT is on its way: if it fails, the database may still have committed it (the
+    /// reply was lost), and the next batch finds the counter ahead of memory. Only the writer loop touches it.
+    /// </summary>
+    private bool _commitInDoubt;
+
+    private int _disposed;
 
     public ObjectStore(IDbContextFactory<KubeDbContext> contexts, StoreOptions options, ObjectCodec codec, TimeProvider time, ILogger<ObjectStore> log)
     {
@@ -95,8 +105,8 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Called twice on every shutdown: by ApiBootstrapper.StopAsync and by the DI container.
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // The host stops the store (ApiBootstrapper.StopAsync) and then the container disposes it again.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
@@ -125,7 +135,6 @@ public sealed partial class ObjectStore : IAsyncDisposable
     private async Task WriterLoopAsync(CancellationToken ct)
     {
         var batch = new List<PendingWrite>(_options.MaxBatch);
-        KubeDbContext? ctx = null;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
@@ -136,34 +145,62 @@ public sealed partial class ObjectStore : IAsyncDisposable
                     batch.Add(w);
                 }
 
-                try
+                var error = await TryCommitAsync(batch, ct);
+                if (error is not null && batch.Count > 1 && _dialect.RejectsValue(error))
                 {
-                    ctx ??= await OpenWriterContextAsync(ct);
-                    await CommitAsync(ctx, batch, ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    LogCommitFailed(e, batch.Count);
-                    var error = new StoreUnavailableException($"the datastore rejected the write: {e.Message}", e);
+                    // One row the database refuses (PostgreSQL's jsonb rejects \u0000, for one) aborts the
+                    // whole transaction. Nothing committed, so commit each write alone: only that one fails.
                     foreach (var w in batch)
                     {
-                        w.Completion.TrySetException(error);
+                        if (await TryCommitAsync([w], ct) is { } single)
+                        {
+                            Fail([w], single);
+                        }
                     }
-
-                    if (ctx is not null)
-                    {
-                        await ctx.DisposeAsync();
-                        ctx = null;
-                    }
+                }
+                else if (error is not null)
+                {
+                    Fail(batch, error);
                 }
             }
         }
         finally
         {
-            if (ctx is not null)
+            if (_writer is not null)
             {
-                await ctx.DisposeAsync();
+                await _writer.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Commits a batch on the writer's connection; on failure drops the connection and returns the error.</summary>
+    private async Task<Exception?> TryCommitAsync(List<PendingWrite> batch, CancellationToken ct)
+    {
+        try
+        {
+            _writer ??= await OpenWriterContextAsync(ct);
+            await CommitAsync(_writer, batch, ct);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogCommitFailed(e, batch.Count);
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+                _writer = null;
+            }
+
+            return e;
+        }
+    }
+
+    private static void Fail(List<PendingWrite> batch, Exception e)
+    {
+        var error = new StoreUnavailableException($"the datastore rejected the write: {e.Message}", e);
+        foreach (var w in batch)
+        {
+            w.Completion.TrySetException(error);
         }
     }
 
@@ -194,6 +231,9 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     [LoggerMessage(LogLevel.Information, "Store loaded {Count} objects at revision {Revision}")]
     private partial void LogLoaded(int count, long revision);
+
+    [LoggerMessage(LogLevel.Warning, "A commit whose reply was lost had reached the database: caught up from revision {From} to {To} from the log")]
+    private partial void LogCaughtUp(long from, long to);
 
     [LoggerMessage(LogLevel.Error, "Committing a batch of {Count} writes failed; every write in it was rejected")]
     private partial void LogCommitFailed(Exception e, int count);

@@ -19,12 +19,18 @@ internal abstract class SqlDialect
     public string InsertRevision =>
         $"INSERT INTO revisions (revision, resource, namespace, name, type, value, created_at) VALUES (@rev, @resource, @namespace, @name, @type, {Json("@value")}, @created)";
 
+    public const string ReadLog =
+        "SELECT revision, resource, namespace, name, type, value FROM revisions WHERE revision > @from AND revision <= @to ORDER BY revision";
+
     public const string UpdateCounter = "UPDATE revision_counter SET revision = @rev WHERE id = 1";
 
     /// <summary>Reads the counter and, where the engine needs it, locks the row until commit.</summary>
     public abstract string ReadCounterForUpdate { get; }
 
     protected abstract string Json(string parameter);
+
+    /// <summary>True when the database refused a value in the batch (not the connection or the transaction as such).</summary>
+    public abstract bool RejectsValue(Exception e);
 
     /// <summary>Per-connection settings applied when the writer opens its connection.</summary>
     public virtual Task ConfigureAsync(DbConnection connection, StoreOptions options, CancellationToken ct) => Task.CompletedTask;
@@ -37,6 +43,9 @@ internal abstract class SqlDialect
         public override string ReadCounterForUpdate => "SELECT revision FROM revision_counter WHERE id = 1";
 
         protected override string Json(string parameter) => parameter;
+
+        // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH.
+        public override bool RejectsValue(Exception e) => e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 18 or 19 or 20 };
 
         public override async Task ConfigureAsync(DbConnection connection, StoreOptions options, CancellationToken ct)
         {
@@ -57,5 +66,9 @@ internal abstract class SqlDialect
         public override string ReadCounterForUpdate => "SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE";
 
         protected override string Json(string parameter) => $"CAST({parameter} AS jsonb)";
+
+        // Data exceptions (22: \u0000 in jsonb, bad encoding), integrity violations (23), program limits (54).
+        public override bool RejectsValue(Exception e) =>
+            e is Npgsql.PostgresException { SqlState.Length: 5 } p && p.SqlState[..2] is "22" or "23" or "54";
     }
 }
