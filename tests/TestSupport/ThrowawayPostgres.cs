@@ -73,6 +73,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             return new ThrowawayPostgres(configured, null);
         }
 
+        RemoveAbandoned();
         var dir = Path.Combine("/tmp", $"kwpg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
         Directory.CreateDirectory(dir);
         Run("chown", "postgres", dir);
@@ -100,6 +101,40 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Deletes folders of earlier throwaway servers whose test process is gone (a killed test host
+    /// never runs its exit handler). A folder whose postmaster is still alive is left alone.
+    /// </summary>
+    private static void RemoveAbandoned()
+    {
+        foreach (var dir in Directory.GetDirectories("/tmp", "kwpg-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length < 2 || !int.TryParse(parts[1], out var owner) || Directory.Exists($"/proc/{owner}"))
+            {
+                continue;
+            }
+
+            var pidFile = Path.Combine(dir, "data", "postmaster.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) &&
+                Directory.Exists($"/proc/{postmaster}") && !File.ReadAllText($"/proc/{postmaster}/stat").Contains(") Z ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private static int FreePort()
