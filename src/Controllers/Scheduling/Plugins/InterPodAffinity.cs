@@ -7,7 +7,8 @@ namespace KubeWeb.Controllers.Scheduling.Plugins;
 /// Required inter-pod affinity and anti-affinity by topology key. Pre-filter counts, per
 /// (topology key, value): the existing pods whose anti-affinity rejects the incoming pod, the pods
 /// matching all of the incoming pod's affinity terms, and those matching its anti-affinity terms.
-/// The per-node filter is then a few dictionary lookups.
+/// The per-node filter is then a few dictionary lookups, checked in upstream's order (affinity,
+/// anti-affinity, existing pods' anti-affinity), which decides the reason a node reports.
 /// </summary>
 internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
 {
@@ -90,14 +91,6 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
             return null;
         }
 
-        foreach (var ((key, value), count) in s.ExistingAnti)
-        {
-            if (count > 0 && node.Labels.TryGetValue(key, out var v) && v == value)
-            {
-                return ExistingAntiAffinity;
-            }
-        }
-
         if (!SatisfiesAffinity(s, pod, node))
         {
             return Affinity;
@@ -108,6 +101,14 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
             if (node.Labels.TryGetValue(term.TopologyKey, out var value) && s.Anti.GetValueOrDefault((term.TopologyKey, value)) > 0)
             {
                 return AntiAffinity;
+            }
+        }
+
+        foreach (var ((key, value), count) in s.ExistingAnti)
+        {
+            if (count > 0 && node.Labels.TryGetValue(key, out var v) && v == value)
+            {
+                return ExistingAntiAffinity;
             }
         }
 
