@@ -36,7 +36,11 @@ internal sealed class NodeInfo
 
     public long NonZeroMemory { get; private init; }
 
-    public ImmutableDictionary<string, PodInfo> Pods { get; private init; } = ImmutableDictionary<string, PodInfo>.Empty.WithComparers(StringComparer.Ordinal);
+    /// <summary>
+    /// The pods on the node. An array, not a map: a node holds at most a few hundred pods, so a
+    /// copy per change is cheap and the scans inter-pod affinity and spreading do are fast.
+    /// </summary>
+    public ImmutableArray<PodInfo> Pods { get; private init; } = [];
 
     /// <summary>Pods with required affinity or anti-affinity terms (the only ones inter-pod affinity must scan).</summary>
     public ImmutableList<PodInfo> PodsWithAffinity { get; private init; } = [];
@@ -46,7 +50,9 @@ internal sealed class NodeInfo
     /// <summary>Pods per controlling owner uid, for default spreading.</summary>
     public ImmutableDictionary<string, int> OwnerCounts { get; private init; } = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
 
-    public int PodCount => Pods.Count;
+    public int PodCount => Pods.Length;
+
+    public bool HasPod(string key) => IndexOf(key) >= 0;
 
     public static NodeInfo Empty(string name) => new(name);
 
@@ -71,7 +77,7 @@ internal sealed class NodeInfo
 
     public NodeInfo WithPod(PodInfo pod)
     {
-        var node = Pods.ContainsKey(pod.Key) ? WithoutPod(pod.Key) : this;
+        var node = HasPod(pod.Key) ? WithoutPod(pod.Key) : this;
         var ports = node.UsedPorts;
         foreach (var p in pod.HostPorts)
         {
@@ -89,7 +95,7 @@ internal sealed class NodeInfo
             Requested = node.Requested.Add(pod.Requests),
             NonZeroMilliCpu = node.NonZeroMilliCpu + pod.NonZeroMilliCpu,
             NonZeroMemory = node.NonZeroMemory + pod.NonZeroMemory,
-            Pods = node.Pods.SetItem(pod.Key, pod),
+            Pods = node.Pods.Add(pod),
             PodsWithAffinity = pod.HasRequiredAffinityTerms ? node.PodsWithAffinity.Add(pod) : node.PodsWithAffinity,
             UsedPorts = ports,
             OwnerCounts = pod.OwnerUid is { } owner ? node.OwnerCounts.SetItem(owner, node.OwnerCounts.GetValueOrDefault(owner) + 1) : node.OwnerCounts,
@@ -98,11 +104,13 @@ internal sealed class NodeInfo
 
     public NodeInfo WithoutPod(string key)
     {
-        if (!Pods.TryGetValue(key, out var pod))
+        var index = IndexOf(key);
+        if (index < 0)
         {
             return this;
         }
 
+        var pod = Pods[index];
         var ports = UsedPorts;
         foreach (var p in pod.HostPorts)
         {
@@ -128,10 +136,23 @@ internal sealed class NodeInfo
             Requested = Requested.Subtract(pod.Requests),
             NonZeroMilliCpu = NonZeroMilliCpu - pod.NonZeroMilliCpu,
             NonZeroMemory = NonZeroMemory - pod.NonZeroMemory,
-            Pods = Pods.Remove(key),
+            Pods = Pods.RemoveAt(index),
             PodsWithAffinity = pod.HasRequiredAffinityTerms ? PodsWithAffinity.RemoveAll(p => p.Key == key) : PodsWithAffinity,
             UsedPorts = ports,
             OwnerCounts = owners,
         };
+    }
+
+    private int IndexOf(string key)
+    {
+        for (var i = 0; i < Pods.Length; i++)
+        {
+            if (Pods[i].Key == key)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -190,7 +190,7 @@ internal sealed class SchedulerCache(TimeProvider time, TimeSpan assumedPodTtl)
             return;
         }
 
-        if (state.Info.HasRequiredAffinityTerms && info.Pods.ContainsKey(state.Info.Key))
+        if (state.Info.HasRequiredAffinityTerms && info.HasPod(state.Info.Key))
         {
             _podsWithAffinity--;
         }

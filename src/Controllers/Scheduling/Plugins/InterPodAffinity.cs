@@ -57,7 +57,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
                 continue;
             }
 
-            foreach (var existing in node.Pods.Values)
+            foreach (var existing in node.Pods)
             {
                 if (pod.RequiredAffinity.Length > 0 && pod.RequiredAffinity.All(t => t.Matches(existing)))
                 {

@@ -178,7 +178,7 @@ internal sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScor
     private static int CountMatching(NodeInfo node, string ns, SpreadConstraint c)
     {
         var n = 0;
-        foreach (var p in node.Pods.Values)
+        foreach (var p in node.Pods)
         {
             if (p.Namespace == ns && p.Pod.Metadata.DeletionTimestamp is null && c.Selector.Matches(p.Labels))
             {
