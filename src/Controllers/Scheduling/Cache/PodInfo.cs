@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using k8s.Models;
 using KubeWeb.Core.Informers;
-using KubeWeb.Core.Selectors;
 
 namespace KubeWeb.Controllers.Scheduling.Cache;
 
@@ -15,12 +14,12 @@ internal readonly record struct HostPort(string Ip, string Protocol, int Port)
 }
 
 /// <summary>A required or preferred pod (anti-)affinity term, parsed once: which pods it selects and over which topology.</summary>
-internal sealed class AffinityTerm(ImmutableHashSet<string>? namespaces, LabelSelector selector, string topologyKey, int weight = 0)
+internal sealed class AffinityTerm(ImmutableHashSet<string>? namespaces, LabelMatcher selector, string topologyKey, int weight = 0)
 {
     /// <summary>Null means every namespace.</summary>
     public ImmutableHashSet<string>? Namespaces { get; } = namespaces;
 
-    public LabelSelector Selector { get; } = selector;
+    public LabelMatcher Selector { get; } = selector;
 
     public string TopologyKey { get; } = topologyKey;
 
@@ -43,12 +42,12 @@ internal sealed class AffinityTerm(ImmutableHashSet<string>? namespaces, LabelSe
             namespaces = term.Namespaces is { Count: > 0 } listed ? [.. listed] : [podNamespace];
         }
 
-        return new AffinityTerm(namespaces, LabelSelector.FromApi(term.LabelSelector), term.TopologyKey ?? "", weight);
+        return new AffinityTerm(namespaces, LabelMatcher.From(term.LabelSelector), term.TopologyKey ?? "", weight);
     }
 }
 
 /// <summary>A topology spread constraint, parsed once (matchLabelKeys folded into the selector).</summary>
-internal sealed record SpreadConstraint(int MaxSkew, string TopologyKey, bool Hard, LabelSelector Selector);
+internal sealed record SpreadConstraint(int MaxSkew, string TopologyKey, bool Hard, LabelMatcher Selector);
 
 /// <summary>
 /// What the scheduler needs to know about one pod, computed once from the pod object (requests with
@@ -126,11 +125,10 @@ internal sealed class PodInfo
 
     private static SpreadConstraint ToConstraint(V1TopologySpreadConstraint c, V1Pod pod)
     {
-        var selector = LabelSelector.FromApi(c.LabelSelector);
+        var selector = LabelMatcher.From(c.LabelSelector);
         if (c.MatchLabelKeys is { Count: > 0 } keys && pod.Metadata.Labels is { } labels)
         {
-            var extra = keys.Where(labels.ContainsKey).Select(k => new LabelRequirement(k, SelectorOperator.In, [labels[k]]));
-            selector = new LabelSelector([.. selector.Requirements, .. extra]);
+            selector = selector.WithValuesOf(keys, labels);
         }
 
         return new SpreadConstraint(Math.Max(1, c.MaxSkew), c.TopologyKey ?? "", c.WhenUnsatisfiable != "ScheduleAnyway", selector);

@@ -59,7 +59,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
 
             foreach (var existing in node.Pods)
             {
-                if (pod.RequiredAffinity.Length > 0 && pod.RequiredAffinity.All(t => t.Matches(existing)))
+                if (pod.RequiredAffinity.Length > 0 && MatchesAll(pod.RequiredAffinity, existing))
                 {
                     foreach (var term in pod.RequiredAffinity)
                     {
@@ -132,7 +132,20 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
         }
 
         // The first pod of a group whose affinity selects itself may go anywhere the labels exist.
-        return podsExist || (s.Affinity.Count == 0 && pod.RequiredAffinity.All(t => t.Matches(pod)));
+        return podsExist || (s.Affinity.Count == 0 && MatchesAll(pod.RequiredAffinity, pod));
+    }
+
+    private static bool MatchesAll(System.Collections.Immutable.ImmutableArray<AffinityTerm> terms, PodInfo pod)
+    {
+        foreach (var t in terms)
+        {
+            if (!t.Matches(pod))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Increment(Dictionary<(string, string), int> counts, string key, string value) =>
