@@ -1,0 +1,29 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace KubeWeb.Controllers.Scheduling.Binding;
+
+/// <summary>Binds through the official client's <c>CreateNamespacedPodBindingAsync</c>.</summary>
+internal sealed class ApiBinder(IKubernetes client) : IBinder
+{
+    public async Task BindAsync(V1Pod pod, string nodeName, CancellationToken ct)
+    {
+        var binding = new V1Binding
+        {
+            ApiVersion = "v1",
+            Kind = "Binding",
+            Metadata = new V1ObjectMeta { Name = pod.Metadata.Name, NamespaceProperty = pod.Metadata.NamespaceProperty, Uid = pod.Metadata.Uid },
+            Target = new V1ObjectReference { ApiVersion = "v1", Kind = "Node", Name = nodeName },
+        };
+        try
+        {
+            await client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            throw new BindConflictException(e.Response.Content ?? e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using k8s;
+using KubeWeb.Controllers.Runtime;
+using KubeWeb.Controllers.Scheduling.Binding;
+using KubeWeb.Core.Events;
+using KubeWeb.Core.Informers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Controllers.Scheduling;
+
+public static class SchedulerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the default scheduler as a controller of the controller manager (needs
+    /// <c>AddKubeWebControllerManager</c>'s shared client, informers and time).
+    /// </summary>
+    public static IServiceCollection AddKubeWebScheduler(this IServiceCollection services, SchedulerOptions? options = null)
+    {
+        services.AddSingleton(options ?? new SchedulerOptions());
+        services.AddSingleton<IController>(sp =>
+        {
+            var client = sp.GetRequiredService<IKubernetes>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var logs = sp.GetRequiredService<ILoggerFactory>();
+            var events = new EventRecorder(client, "default-scheduler", time, logs.CreateLogger<EventRecorder>());
+            var reporter = new ApiSchedulingReporter(client, events, time, logs.CreateLogger<ApiSchedulingReporter>());
+            return new SchedulerController(sp.GetRequiredService<InformerFactory>(), getPod => new Scheduler(
+                getPod, new ApiBinder(client), reporter, sp.GetRequiredService<SchedulerOptions>(), time, new Random(),
+                logs.CreateLogger<Scheduler>()));
+        });
+        return services;
+    }
+}
