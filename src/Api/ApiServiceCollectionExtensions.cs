@@ -1,4 +1,5 @@
 using KubeWeb.Api.Admission;
+using KubeWeb.Api.Agents;
 using KubeWeb.Api.Allocation;
 using KubeWeb.Api.Admission.Strategies;
 using KubeWeb.Api.Discovery;
@@ -38,6 +39,7 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<ApiBootstrapper>();
         services.AddHostedService<StoreCompactor>();
         services.AddHostedService<NamespaceCleanup>();
+        services.AddAgentHub();
         return services;
     }
 
