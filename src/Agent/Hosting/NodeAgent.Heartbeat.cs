@@ -33,7 +33,7 @@ public sealed partial class NodeAgent
 
     private async Task<bool> BeatAsync(CancellationToken ct)
     {
-        if (_connection.State != HubConnectionState.Connected || _registeredConnection != _connection.ConnectionId)
+        if (!IsRegistered)
         {
             return false;
         }

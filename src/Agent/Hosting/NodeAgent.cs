@@ -31,7 +31,8 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
-    private volatile string? _registeredConnection;
+    private int _epoch;
+    private int _registeredEpoch = -1;
     private RegistrationResult? _registration;
     private int _registrations;
 
@@ -46,9 +47,17 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _statuses = new PodStatusBatcher(time, loggers.CreateLogger<PodStatusBatcher>());
         _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>()));
         _connection = BuildConnection(settings, random, loggers);
+        // The epoch counts connections (ConnectionId is null without negotiation): a registration
+        // only holds for the connection it was made on.
         _connection.Reconnecting += e =>
         {
+            Interlocked.Increment(ref _epoch);
             LogConnectionLost(_log, config.NodeName, e?.Message ?? "closed");
+            return Task.CompletedTask;
+        };
+        _connection.Closed += _ =>
+        {
+            Interlocked.Increment(ref _epoch);
             return Task.CompletedTask;
         };
     }
@@ -69,6 +78,9 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
 
     internal int WorkerCount => _workers.Count;
 
+    /// <summary>Registered on the connection that is up now.</summary>
+    private bool IsRegistered => _connection.State == HubConnectionState.Connected && Volatile.Read(ref _registeredEpoch) == Volatile.Read(ref _epoch);
+
     /// <summary>Starts the connection, heartbeat and status loops in the background.</summary>
     public void Start()
     {
@@ -80,7 +92,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)
     {
-        if (_registeredConnection is null || _registeredConnection != _connection.ConnectionId)
+        if (!IsRegistered)
         {
             throw new InvalidOperationException("not registered on the current connection");
         }
@@ -158,7 +170,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     {
         var node = NodeFactory.Build(_config, Runtime.Version, _time.GetUtcNow().UtcDateTime);
         var json = Encoding.UTF8.GetString(KubeJson.SerializeToUtf8(node));
-        var connectionId = _connection.ConnectionId;
+        var epoch = Volatile.Read(ref _epoch);
         var result = await _connection.InvokeAsync<RegistrationResult>(AgentHubProtocol.Register, new NodeRegistration(_config.NodeName, json), ct);
         if (result.PodCidr is { Length: > 0 } cidr)
         {
@@ -166,7 +178,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         }
 
         _registration = result;
-        _registeredConnection = connectionId;
+        Volatile.Write(ref _registeredEpoch, epoch);
         Interlocked.Increment(ref _registrations);
         await _connection.InvokeAsync(AgentHubProtocol.RenewLease, ct);
         LogRegistered(_log, _config.NodeName, result.PodCidr ?? "none");

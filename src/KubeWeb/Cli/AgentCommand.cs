@@ -47,7 +47,7 @@ internal static class AgentCommand
             X509Certificate2? ca = null;
             if (parse.GetValue(caFile) is { } f)
             {
-                ca = X509Certificate2.CreateFromPemFile(f.FullName);
+                ca = X509CertificateLoader.LoadCertificateFromFile(f.FullName);
             }
             else
             {
