@@ -23,6 +23,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ObjectStore> _log;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private Task? _writerLoop;
 
     public ObjectStore(IDbContextFactory<KubeDbContext> contexts, StoreOptions options, ObjectCodec codec, TimeProvider time, ILogger<ObjectStore> log)
@@ -94,6 +95,12 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Called twice on every shutdown: by ApiBootstrapper.StopAsync and by the DI container.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         if (_writerLoop is not null)
         {
