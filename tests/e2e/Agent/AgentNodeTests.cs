@@ -151,6 +151,34 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
         Assert.Equal(50, pods.Items.Select(p => p.Status.PodIP).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Hub_AcceptsOnlyTheNodeToken()
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(cluster.Server.Url) };
+        async Task<int> NegotiateAsync(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/agent/negotiate?negotiateVersion=1");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await http.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
+        Assert.Equal(200, await NegotiateAsync(File.ReadAllText(cluster.Server.NodeTokenPath).Trim()));
+        Assert.Equal(401, await NegotiateAsync(cluster.Server.AdminToken));
+        Assert.Equal(401, await NegotiateAsync("wrong"));
+        Assert.Equal(401, await NegotiateAsync(null));
+
+        // And the node token opens nothing else.
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/pods");
+        api.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(cluster.Server.NodeTokenPath).Trim());
+        Assert.Equal(401, (int)(await http.SendAsync(api)).StatusCode);
+    }
+
     private async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition)
     {
         V1Pod? pod = null;
