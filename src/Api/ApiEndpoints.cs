@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KubeWeb.Api.Agents;
 using KubeWeb.Api.Discovery;
 using KubeWeb.Api.Http;
 using KubeWeb.Api.OpenApi;
@@ -56,6 +57,7 @@ public static class ApiEndpoints
                 : Plain(ctx, 500, "[-]store failed: not ready\nhealthz check failed"));
         }
 
+        app.MapAgentHub();
         return app;
     }
 

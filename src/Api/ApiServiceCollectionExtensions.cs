@@ -1,4 +1,5 @@
 using KubeWeb.Api.Admission;
+using KubeWeb.Api.Agents;
 using KubeWeb.Api.Allocation;
 using KubeWeb.Api.Admission.Strategies;
 using KubeWeb.Api.Discovery;
@@ -37,6 +38,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ApiReadiness>();
         services.AddHostedService<ApiBootstrapper>();
         services.AddHostedService<StoreCompactor>();
+        services.AddAgentHub();
         return services;
     }
 

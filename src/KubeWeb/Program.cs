@@ -5,5 +5,6 @@ var root = new RootCommand("KubeWeb: a Kubernetes-compatible container orchestra
 {
     ServerCommand.Create(),
     ControllersCommand.Create(),
+    AgentCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

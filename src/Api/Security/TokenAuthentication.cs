@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using KubeWeb.Api.Agents;
 using KubeWeb.Api.Http;
+using KubeWeb.Core.Agents;
 using Microsoft.AspNetCore.Http;
 
 namespace KubeWeb.Api.Security;
@@ -9,13 +11,22 @@ namespace KubeWeb.Api.Security;
 /// Bearer-token authentication for the Kubernetes paths. Today one admin token may do everything
 /// (RBAC arrives with tenancy); health and version endpoints stay public as in kube-apiserver.
 /// </summary>
-public sealed class TokenAuthentication(RequestDelegate next, ApiServerOptions options)
+public sealed class TokenAuthentication(RequestDelegate next, ApiServerOptions options, AgentHubOptions agents)
 {
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(options.AdminToken);
+    private readonly byte[] _node = Encoding.UTF8.GetBytes(agents.NodeToken);
 
     public Task InvokeAsync(HttpContext ctx)
     {
         var path = ctx.Request.Path.Value ?? "";
+        if (path.StartsWith(AgentHubProtocol.Path, StringComparison.Ordinal))
+        {
+            // The agent hub takes the node join token, and only that.
+            return IsBearer(ctx.Request.Headers.Authorization.ToString(), _node)
+                ? next(ctx)
+                : Responses.WriteStatusAsync(ctx, new ApiError(401, "Unauthorized", "Unauthorized"));
+        }
+
         if (IsPublic(path) || IsAuthenticated(ctx.Request.Headers.Authorization.ToString()))
         {
             return next(ctx);
@@ -31,14 +42,16 @@ public sealed class TokenAuthentication(RequestDelegate next, ApiServerOptions o
         !(path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/openapi", StringComparison.Ordinal) ||
           path.StartsWith("/hubs", StringComparison.Ordinal) || path.StartsWith("/metrics", StringComparison.Ordinal));
 
-    private bool IsAuthenticated(string header)
+    private bool IsAuthenticated(string header) => IsBearer(header, _admin);
+
+    private static bool IsBearer(string header, byte[] expected)
     {
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || _admin.Length == 0)
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || expected.Length == 0)
         {
             return false;
         }
 
         var token = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(token, _admin);
+        return CryptographicOperations.FixedTimeEquals(token, expected);
     }
 }

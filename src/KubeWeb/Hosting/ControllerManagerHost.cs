@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using k8s;
 using KubeWeb.Controllers.Hosting;
+using KubeWeb.Controllers.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,7 @@ public static class ControllerManagerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddKubeWebControllerManager(config, options);
         builder.Services.AddKubeWebCoreControllers();
+        builder.Services.AddKubeWebScheduler();
         ConfigureControllers?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(ct);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using KubeWeb.Api;
+using KubeWeb.Api.Agents;
 using KubeWeb.Api.Storage;
 using KubeWeb.Host.Pki;
 using Microsoft.AspNetCore.Builder;
@@ -38,12 +39,16 @@ public sealed class ServerHost : IAsyncDisposable
 
     public string AdminToken { get; }
 
+    /// <summary>The join token agents present (<c>kubeweb agent --token-file DATA_DIR/node-token</c>).</summary>
+    public string NodeTokenPath { get; private init; } = "";
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<ServerHost> StartAsync(ServerSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
         Directory.CreateDirectory(settings.DataDir);
         var token = LoadOrCreateToken(Path.Combine(settings.DataDir, "admin-token"));
+        var nodeToken = LoadOrCreateToken(Path.Combine(settings.DataDir, "node-token"));
         var (ca, serving) = CertificateAuthority.LoadOrCreate(Path.Combine(settings.DataDir, "tls"), settings.TlsSans);
 
         var store = StoreOptions.FromEndpoint(settings.DatastoreEndpoint, settings.DataDir);
@@ -92,6 +97,7 @@ public sealed class ServerHost : IAsyncDisposable
                 k.ListenAnyIP(settings.HttpsPort, Https);
             }
         });
+        builder.Services.AddSingleton(new AgentHubOptions { NodeToken = nodeToken });
         builder.Services.AddKubeWebApi(store, api);
 
         var app = builder.Build();
@@ -106,7 +112,7 @@ public sealed class ServerHost : IAsyncDisposable
         api.AdvertiseAddress = $"{host}:{port}";
 
         Kubeconfig.Write(settings.KubeconfigFile, Kubeconfig.Render(url, ca.ExportCertificatePem(), token));
-        var server = new ServerHost(app, url, settings.KubeconfigFile, token);
+        var server = new ServerHost(app, url, settings.KubeconfigFile, token) { NodeTokenPath = Path.Combine(settings.DataDir, "node-token") };
         if (!settings.DisableControllers)
         {
             var controllerOptions = settings.Controllers with { RootCaPem = ca.ExportCertificatePem() };

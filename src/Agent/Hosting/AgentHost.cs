@@ -1,0 +1,75 @@
+using KubeWeb.Agent.Node;
+using KubeWeb.Agent.Runtime;
+using KubeWeb.Agent.Runtime.Simulated;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Agent.Hosting;
+
+/// <summary>
+/// Runs the node agents of one process: one real node, or with <c>--nodes N</c> N simulated nodes,
+/// each with its own connection, Lease, capacity and runtime.
+/// </summary>
+public sealed class AgentHost : IAsyncDisposable
+{
+    private readonly List<NodeAgent> _nodes;
+
+    private AgentHost(List<NodeAgent> nodes) => _nodes = nodes;
+
+    public IReadOnlyList<NodeAgent> Nodes => _nodes;
+
+    /// <summary>Starts every node in the background; <see cref="NodeAgent.Registered"/> tells when each is in.</summary>
+    /// <exception cref="NotSupportedException">The runtime is not available (containerd, for now).</exception>
+    public static AgentHost Start(AgentOptions options, ILoggerFactory loggers, TimeProvider? time = null, Random? random = null)
+    {
+        time ??= TimeProvider.System;
+        random ??= Random.Shared;
+        if (options.Runtime == RuntimeKind.Containerd)
+        {
+            throw new NotSupportedException("the containerd runtime is not yet available in this build; run with --runtime simulated");
+        }
+
+        if (options.NodeCount is < 1)
+        {
+            throw new ArgumentException("--nodes must be at least 1");
+        }
+
+        var nodes = new List<NodeAgent>();
+        var count = options.NodeCount ?? 1;
+        for (var i = 0; i < count; i++)
+        {
+            var config = Config(options, i);
+            IPodRuntime runtime = new SimulatedRuntime(options.Simulated, time);
+            nodes.Add(new NodeAgent(config, runtime, options.Connection, time, new Random(random.Next()), loggers));
+        }
+
+        foreach (var n in nodes)
+        {
+            n.Start();
+        }
+
+        return new AgentHost(nodes);
+    }
+
+    private static NodeConfig Config(AgentOptions options, int index)
+    {
+        var multi = options.NodeCount is not null;
+        var simulated = options.Runtime == RuntimeKind.Simulated;
+        var (capacity, allocatable) = simulated
+            ? (new Dictionary<string, string>(options.SimulatedCapacity), new Dictionary<string, string>(options.SimulatedCapacity))
+            : HostFacts.Resources(options.DataDir);
+        return new NodeConfig
+        {
+            NodeName = multi ? $"{options.NodeName}-{index}" : options.NodeName,
+            NodeIp = options.NodeIp is { } ip && !multi ? ip : multi ? $"10.0.{(index + 1) / 256}.{(index + 1) % 256}" : HostFacts.PrimaryIp(),
+            Labels = options.Labels,
+            Taints = options.Taints,
+            Capacity = capacity,
+            Allocatable = allocatable,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
+    }
+}

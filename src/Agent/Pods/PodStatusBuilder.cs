@@ -1,0 +1,122 @@
+using k8s.Models;
+using KubeWeb.Agent.Runtime;
+
+namespace KubeWeb.Agent.Pods;
+
+/// <summary>
+/// Desired pod spec + what the runtime observes → the pod status the agent reports (the kubelet's
+/// generateAPIPodStatus). Pure: every time comes from the runtime snapshot, so building twice from
+/// the same snapshot gives the same status and a resync never looks like a change.
+/// </summary>
+internal static class PodStatusBuilder
+{
+    /// <summary>The condition types the agent owns; the server keeps any others.</summary>
+    public static readonly string[] OwnedConditions = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+
+    public static V1PodStatus Build(V1Pod pod, RuntimePod? rt, string hostIp)
+    {
+        var created = rt?.CreatedAt ?? pod.Metadata.CreationTimestamp ?? DateTime.UnixEpoch;
+        var containers = (pod.Spec.Containers ?? []).Select(c => ContainerStatus(c, rt, init: false)).ToList();
+        var inits = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, rt, init: true)).ToList();
+        var initialized = inits.All(s => s.State?.Terminated?.ExitCode == 0);
+        var ready = containers.Count > 0 && containers.All(c => c.Ready) && rt?.StoppedAt is null;
+        var readySince = containers.Select(c => c.State?.Running?.StartedAt).Where(t => t is not null).DefaultIfEmpty(created).Max() ?? created;
+        var notReady = string.Join(' ', containers.Where(c => !c.Ready).Select(c => c.Name));
+
+        var status = new V1PodStatus
+        {
+            Phase = Phase(pod, containers, rt),
+            HostIP = hostIp,
+            HostIPs = [new V1HostIP { Ip = hostIp }],
+            PodIP = rt?.Ip,
+            PodIPs = rt?.Ip is { } ip ? [new V1PodIP { Ip = ip }] : null,
+            StartTime = rt?.CreatedAt,
+            QosClass = pod.Status?.QosClass,
+            InitContainerStatuses = inits.Count > 0 ? inits : null,
+            ContainerStatuses = containers,
+            Conditions =
+            [
+                Condition("PodReadyToStartContainers", rt is { SandboxReady: true }, rt?.StoppedAt ?? created),
+                Condition("Initialized", initialized, created, initialized ? null : "ContainersNotInitialized",
+                    initialized ? null : $"containers with incomplete status: [{string.Join(' ', inits.Where(s => s.State?.Terminated?.ExitCode != 0).Select(s => s.Name))}]"),
+                Condition("Ready", ready, ready ? readySince : rt?.StoppedAt ?? created, ready ? null : "ContainersNotReady",
+                    ready ? null : $"containers with unready status: [{notReady}]"),
+                Condition("ContainersReady", ready, ready ? readySince : rt?.StoppedAt ?? created, ready ? null : "ContainersNotReady",
+                    ready ? null : $"containers with unready status: [{notReady}]"),
+                Condition("PodScheduled", true, pod.Metadata.CreationTimestamp ?? created),
+            ],
+        };
+        return status;
+    }
+
+    /// <summary>True when every container has stopped (after a kill).</summary>
+    public static bool AllStopped(RuntimePod? rt) =>
+        rt is null || (rt.StoppedAt is not null && rt.Containers.All(c => c.State == ContainerState.Exited));
+
+    private static string Phase(V1Pod pod, List<V1ContainerStatus> containers, RuntimePod? rt)
+    {
+        if (rt is null || containers.Count == 0)
+        {
+            return "Pending";
+        }
+
+        if (containers.All(c => c.State?.Terminated is not null))
+        {
+            // Stopped for good (deleted, or a pod that ran to completion): terminal, as kubelet ≥ 1.27 reports it.
+            return containers.All(c => c.State!.Terminated!.ExitCode == 0) ? "Succeeded" : "Failed";
+        }
+
+        return containers.Any(c => c.State?.Running is not null) ? "Running" : "Pending";
+    }
+
+    private static V1ContainerStatus ContainerStatus(V1Container spec, RuntimePod? rt, bool init)
+    {
+        var c = rt?.Containers.FirstOrDefault(x => x.Name == spec.Name && x.IsInit == init);
+        var image = ImageReference.Normalize(spec.Image);
+        if (c is null)
+        {
+            return new V1ContainerStatus
+            {
+                Name = spec.Name,
+                Image = image,
+                ImageID = "",
+                Ready = false,
+                Started = false,
+                RestartCount = 0,
+                State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = init ? "PodInitializing" : "ContainerCreating" } },
+            };
+        }
+
+        var state = c.State switch
+        {
+            ContainerState.Running => new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = c.StartedAt } },
+            ContainerState.Exited => new V1ContainerState
+            {
+                Terminated = new V1ContainerStateTerminated
+                {
+                    ExitCode = c.ExitCode ?? 0,
+                    Reason = c.Reason ?? (c.ExitCode is 0 or null ? "Completed" : "Error"),
+                    StartedAt = c.StartedAt,
+                    FinishedAt = c.FinishedAt,
+                    ContainerID = c.Id.Length > 0 ? c.Id : null,
+                },
+            },
+            _ => new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = c.Reason ?? "ContainerCreating" } },
+        };
+        var running = c.State == ContainerState.Running;
+        return new V1ContainerStatus
+        {
+            Name = c.Name,
+            Image = c.Image,
+            ImageID = c.ImageId,
+            ContainerID = c.Id.Length > 0 ? c.Id : null,
+            Ready = init ? c.State == ContainerState.Exited && c.ExitCode == 0 : running,
+            Started = init ? null : running,
+            RestartCount = c.RestartCount,
+            State = state,
+        };
+    }
+
+    private static V1PodCondition Condition(string type, bool ok, DateTime since, string? reason = null, string? message = null) =>
+        new() { Type = type, Status = ok ? "True" : "False", LastTransitionTime = since, Reason = reason, Message = message, LastProbeTime = null };
+}

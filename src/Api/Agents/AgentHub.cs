@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using k8s.Models;
+using KubeWeb.Api.Http;
+using KubeWeb.Api.Storage;
+using KubeWeb.Core.Agents;
+using KubeWeb.Core.Serialization;
+using KubeWeb.Core.Validation;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Api.Agents;
+
+/// <summary>
+/// <c>/hubs/agent</c>: where node agents register, heartbeat, receive their pods and report status
+/// (see <see cref="AgentHubProtocol"/>). Only connections bearing the node token reach it
+/// (<see cref="Security.TokenAuthentication"/>). A connection speaks for the node it registered;
+/// every other method refuses to run before <see cref="Register"/>.
+/// </summary>
+internal sealed partial class AgentHub(
+    NodeRegistrar nodes,
+    PodStatusWriter statuses,
+    NodePodFeed feed,
+    AgentSessions sessions,
+    ApiReadiness readiness,
+    ILogger<AgentHub> log) : Hub
+{
+    private const string NodeKey = "kubeweb.node";
+    private const string NodeUidKey = "kubeweb.node-uid";
+
+    public async Task<RegistrationResult> Register(NodeRegistration registration)
+    {
+        if (!readiness.IsReady)
+        {
+            throw new HubException("the API server is not ready yet");
+        }
+
+        if (!NameValidation.IsDns1123Subdomain(registration.NodeName, out var error))
+        {
+            throw new HubException($"invalid node name \"{registration.NodeName}\": {error}");
+        }
+
+        var node = Decode<V1Node>(registration.Node);
+        var result = await Guard(() => nodes.RegisterAsync(registration.NodeName, node, Context.ConnectionAborted));
+        Context.Items[NodeKey] = registration.NodeName;
+        Context.Items[NodeUidKey] = result.NodeUid;
+        sessions.Replace(registration.NodeName, Context);
+        LogRegistered(registration.NodeName, Context.ConnectionId);
+        return result;
+    }
+
+    public Task RenewLease()
+    {
+        var node = RequireNode();
+        return Guard(async () =>
+        {
+            await nodes.RenewLeaseAsync(node, (string)Context.Items[NodeUidKey]!, Context.ConnectionAborted);
+            return true;
+        });
+    }
+
+    /// <summary>False when the Node no longer exists: the agent registers again.</summary>
+    public Task<bool> UpdateNodeStatus(NodeStatusUpdate update)
+    {
+        var node = RequireNode();
+        var status = Decode<V1NodeStatus>(update.Status);
+        return Guard(async () => await nodes.WriteStatusAsync(node, status, force: false, Context.ConnectionAborted) is not null);
+    }
+
+    public async IAsyncEnumerable<PodAssignmentBatch> WatchPods([EnumeratorCancellation] CancellationToken ct)
+    {
+        var node = RequireNode();
+        using var subscription = feed.Subscribe(node);
+        yield return new PodAssignmentBatch(true, subscription.Revision, subscription.Snapshot);
+        var reader = subscription.Changes;
+        while (await reader.WaitToReadAsync(ct))
+        {
+            var changes = new List<PodChange>();
+            while (changes.Count < 500 && reader.TryRead(out var change))
+            {
+                changes.Add(change);
+            }
+
+            yield return new PodAssignmentBatch(false, 0, changes);
+        }
+    }
+
+    public async Task<IReadOnlyList<PodStatusResult>> ReportPodStatuses(IReadOnlyList<PodStatusReport> reports)
+    {
+        var node = RequireNode();
+        // Concurrent writes share the store's group commit: one transaction for the whole batch.
+        return await Task.WhenAll(reports.Select(r => statuses.ApplyAsync(node, r, Context.ConnectionAborted)));
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(NodeKey, out var node) && node is string name)
+        {
+            sessions.Unbind(name, Context);
+            LogDisconnected(name, exception?.Message ?? "closed");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private string RequireNode() =>
+        Context.Items.TryGetValue(NodeKey, out var node) && node is string name
+            ? name
+            : throw new HubException("register the node first");
+
+    private static T Decode<T>(string json)
+    {
+        try
+        {
+            return KubeJson.Deserialize<T>(System.Text.Encoding.UTF8.GetBytes(json)) ?? throw new HubException($"empty {typeof(T).Name}");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new HubException($"invalid {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>API errors reach the agent as hub errors with the API's message; the agent retries.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ApiError e)
+        {
+            throw new HubException($"{e.Code} {e.Reason}: {e.Message}");
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw new HubException($"503 ServiceUnavailable: {e.Message}");
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Node {Node} registered (connection {ConnectionId})")]
+    private partial void LogRegistered(string node, string connectionId);
+
+    [LoggerMessage(LogLevel.Information, "Node {Node} disconnected: {Reason}")]
+    private partial void LogDisconnected(string node, string reason);
+}

@@ -1,0 +1,37 @@
+namespace KubeWeb.Core.Agents;
+
+/// <summary>
+/// The agent protocol: node agents dial out to the server's SignalR hub at <see cref="Path"/>
+/// with the node join token as bearer token, then call these methods on it. Every payload that is a
+/// Kubernetes object travels as its JSON (the API's own serialization), so the protocol never
+/// re-models Pods or Nodes.
+/// </summary>
+/// <remarks>
+/// Order on a connection: <see cref="Register"/> first (it binds the connection to a node name), then
+/// <see cref="WatchPods"/> (a server-to-client stream), <see cref="RenewLease"/> every
+/// <see cref="RegistrationResult.LeaseRenewIntervalSeconds"/>, <see cref="UpdateNodeStatus"/> and
+/// <see cref="ReportPodStatuses"/> as things change. After a reconnect the agent registers again and
+/// opens a new stream, which starts with a fresh snapshot.
+/// </remarks>
+public static class AgentHubProtocol
+{
+    public const string Path = "/hubs/agent";
+
+    /// <summary><c>RegistrationResult Register(NodeRegistration)</c>: creates or updates the Node.</summary>
+    public const string Register = nameof(Register);
+
+    /// <summary><c>void RenewLease()</c>: renews the node's Lease in <c>kube-node-lease</c>.</summary>
+    public const string RenewLease = nameof(RenewLease);
+
+    /// <summary><c>void UpdateNodeStatus(NodeStatusUpdate)</c>: writes the Node's status when it changed or is due.</summary>
+    public const string UpdateNodeStatus = nameof(UpdateNodeStatus);
+
+    /// <summary><c>IAsyncEnumerable&lt;PodAssignmentBatch&gt; WatchPods()</c>: the pods bound to the node, snapshot then changes.</summary>
+    public const string WatchPods = nameof(WatchPods);
+
+    /// <summary><c>IReadOnlyList&lt;PodStatusResult&gt; ReportPodStatuses(IReadOnlyList&lt;PodStatusReport&gt;)</c>.</summary>
+    public const string ReportPodStatuses = nameof(ReportPodStatuses);
+
+    /// <summary>The namespace node Leases live in.</summary>
+    public const string NodeLeaseNamespace = "kube-node-lease";
+}

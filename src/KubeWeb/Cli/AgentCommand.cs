@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using KubeWeb.Agent.Connection;
+using KubeWeb.Agent.Hosting;
+using KubeWeb.Agent.Node;
+using KubeWeb.Agent.Runtime.Simulated;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Host.Cli;
+
+/// <summary><c>kubeweb agent</c>: a node agent (the kubelet's part), or many simulated ones.</summary>
+internal static class AgentCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<string>("--server") { Description = "URL of the KubeWeb API server", Required = true };
+        var tokenFile = new Option<FileInfo>("--token-file") { Description = "File holding the node join token (the server's DATA_DIR/node-token)", Required = true };
+        var caFile = new Option<FileInfo?>("--certificate-authority") { Description = "CA certificate (PEM) of the API server; without it TLS is not verified" };
+        var nodeName = new Option<string?>("--node-name") { Description = "Node name (default: the host name); with --nodes, the prefix of NAME-0..N-1" };
+        var runtime = new Option<string>("--runtime") { Description = "Container runtime: containerd or simulated", DefaultValueFactory = _ => "containerd" };
+        runtime.AcceptOnlyFromAmong("containerd", "simulated");
+        var labels = new Option<string?>("--node-labels") { Description = "Labels to add when registering the node: key=value,..." };
+        var taints = new Option<string?>("--register-with-taints") { Description = "Taints the node registers with: key=value:Effect,..." };
+        var nodes = new Option<int?>("--nodes") { Description = "Run this many simulated nodes in this process (needs --runtime simulated)" };
+        var nodeIp = new Option<string?>("--node-ip") { Description = "The node's InternalIP (default: the host's primary address)" };
+        var startDelay = new Option<int>("--simulated-start-delay") { Description = "Milliseconds a simulated pod stays Pending before it runs", DefaultValueFactory = _ => 200 };
+        var terminationScale = new Option<double>("--simulated-termination-scale") { Description = "Factor applied to grace periods when simulated pods stop (0.1 = ten times faster)", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("agent", "Run a node agent that connects to a KubeWeb server and runs the pods bound to its node")
+        {
+            server, tokenFile, caFile, nodeName, runtime, labels, taints, nodes, nodeIp, startDelay, terminationScale,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var kind = parse.GetValue(runtime) == "simulated" ? RuntimeKind.Simulated : RuntimeKind.Containerd;
+            if (kind == RuntimeKind.Containerd)
+            {
+                await Console.Error.WriteLineAsync("error: the containerd runtime is not yet available in this build; run with --runtime simulated");
+                return 1;
+            }
+
+            if (parse.GetValue(nodes) is { } n && n < 1)
+            {
+                await Console.Error.WriteLineAsync("error: --nodes must be at least 1");
+                return 1;
+            }
+
+            X509Certificate2? ca = null;
+            if (parse.GetValue(caFile) is { } f)
+            {
+                ca = X509CertificateLoader.LoadCertificateFromFile(f.FullName);
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync("warning: no --certificate-authority given; the API server's certificate is not verified");
+            }
+
+            AgentOptions options;
+            try
+            {
+                options = new AgentOptions
+                {
+                    Connection = new AgentConnectionSettings
+                    {
+                        Server = new Uri(parse.GetValue(server)!),
+                        Token = (await File.ReadAllTextAsync(parse.GetValue(tokenFile)!.FullName, ct)).Trim(),
+                        CertificateAuthority = ca,
+                    },
+                    NodeName = parse.GetValue(nodeName) ?? HostFacts.NodeName,
+                    NodeCount = parse.GetValue(nodes),
+                    Runtime = kind,
+                    Labels = NodeFactory.ParseLabels(parse.GetValue(labels)),
+                    Taints = NodeFactory.ParseTaints(parse.GetValue(taints)),
+                    NodeIp = parse.GetValue(nodeIp),
+                    Simulated = new SimulatedRuntimeOptions
+                    {
+                        StartDelay = TimeSpan.FromMilliseconds(parse.GetValue(startDelay)),
+                        TerminationScale = parse.GetValue(terminationScale),
+                    },
+                };
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+
+            using var loggers = LoggerFactory.Create(b =>
+            {
+                b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+                b.SetMinimumLevel(LogLevel.Information);
+                b.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            });
+            await using var host = AgentHost.Start(options, loggers);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

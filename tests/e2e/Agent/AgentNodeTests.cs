@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using KubeWeb.Api.Agents;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace KubeWeb.E2E.Agent;
+
+/// <summary>Simulated node agents against the real server: registration, leases, pods, deletion, reconnects.</summary>
+[Trait("Category", "Slow")]
+public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper output) : IClassFixture<AgentCluster>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Nodes_Register_Ready_WithLabelsTaintsAndNodeInfo()
+    {
+        foreach (var name in new[] { "sim-0", "sim-1", "sim-2" })
+        {
+            var node = await cluster.Client.CoreV1.ReadNodeAsync(name);
+            Assert.Equal("True", node.Status.Conditions.Single(c => c.Type == "Ready").Status);
+            Assert.Equal(name, node.Metadata.Labels["kubernetes.io/hostname"]);
+            Assert.Equal("linux", node.Metadata.Labels["kubernetes.io/os"]);
+            Assert.True(node.Metadata.Labels.ContainsKey("kubernetes.io/arch"));
+            Assert.Equal("a", node.Metadata.Labels["zone"]);
+            var taint = Assert.Single(node.Spec.Taints);
+            Assert.Equal(("dedicated", "gpu", "NoSchedule"), (taint.Key, taint.Value, taint.Effect));
+            Assert.Equal("v1.32.0", node.Status.NodeInfo.KubeletVersion);
+            Assert.Equal("simulated://1.0.0", node.Status.NodeInfo.ContainerRuntimeVersion);
+            Assert.Equal("110", node.Status.Capacity["pods"].ToString());
+            Assert.StartsWith("10.244.", node.Spec.PodCIDR, StringComparison.Ordinal);
+            Assert.Contains(node.Status.Addresses, a => a.Type == "InternalIP");
+        }
+
+        var wide = await cluster.KubectlAsync("get", "nodes", "-o", "wide");
+        output.WriteLine(wide);
+        Assert.Equal(3, wide.Split('\n').Count(l => l.StartsWith("sim-", StringComparison.Ordinal) && l.Contains(" Ready ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Leases_AreRenewed_InKubeNodeLease()
+    {
+        var first = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("sim-0", "kube-node-lease");
+        Assert.Equal("sim-0", first.Spec.HolderIdentity);
+        Assert.Equal(40, first.Spec.LeaseDurationSeconds);
+        Assert.Equal("Node", first.Metadata.OwnerReferences.Single().Kind);
+        await AgentCluster.WaitUntilAsync(async () =>
+        {
+            var now = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("sim-0", "kube-node-lease");
+            return now.Spec.RenewTime > first.Spec.RenewTime;
+        }, Timeout, "the lease to be renewed");
+    }
+
+    [Fact]
+    public async Task Pod_BoundToNode_RunsWithIpAndReady_AndDeletionWaitsForGracePeriod()
+    {
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("web", "sim-1", grace: 10), "default");
+        var pod = await WaitForPodAsync("web", p => p.Status?.Phase == "Running");
+        Assert.StartsWith("10.244.", pod.Status.PodIP, StringComparison.Ordinal);
+        Assert.Equal(pod.Status.PodIP, pod.Status.PodIPs.Single().Ip);
+        Assert.Equal("True", pod.Status.Conditions.Single(c => c.Type == "Ready").Status);
+        Assert.Equal("True", pod.Status.Conditions.Single(c => c.Type == "ContainersReady").Status);
+        Assert.Equal("True", pod.Status.Conditions.Single(c => c.Type == "PodScheduled").Status);
+        Assert.Equal("BestEffort", pod.Status.QosClass);
+        Assert.NotNull(pod.Status.StartTime);
+        var container = pod.Status.ContainerStatuses.Single();
+        Assert.True(container.Ready);
+        Assert.NotNull(container.State.Running);
+        Assert.StartsWith("simulated://", container.ContainerID, StringComparison.Ordinal);
+        Assert.Equal("docker.io/library/nginx:1.25", container.Image);
+
+        var wide = await cluster.KubectlAsync("get", "pods", "web", "-o", "wide");
+        output.WriteLine(wide);
+        Assert.Matches(@"web\s+1/1\s+Running\s+0\s+\S+\s+10\.244\.\d+\.\d+\s+sim-1", wide);
+
+        // 10 s grace × 0.1 termination scale: the pod stays Terminating about a second, then is gone.
+        var sw = Stopwatch.StartNew();
+        await cluster.KubectlAsync("delete", "pod", "web", "--wait=false");
+        var terminating = await cluster.Client.CoreV1.ReadNamespacedPodAsync("web", "default");
+        Assert.NotNull(terminating.Metadata.DeletionTimestamp);
+        await AgentCluster.WaitUntilAsync(async () => (await cluster.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=web")).Items.Count == 0,
+            Timeout, "the pod to be removed");
+        output.WriteLine($"deleted after {sw.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(sw.Elapsed >= TimeSpan.FromMilliseconds(900), $"removed after {sw.Elapsed}, before its (scaled) grace period");
+        var node = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-1");
+        await AgentCluster.WaitUntilAsync(async () => (await node.Runtime.ListPodsAsync(default)).All(p => p.Name != "web"), Timeout, "the runtime to forget the pod");
+    }
+
+    [Fact]
+    public async Task Reconnect_ResyncsFromSnapshot_WithoutDuplicatingOrRestartingPods()
+    {
+        var node = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-2");
+        var names = new[] { "r-0", "r-1", "r-2" };
+        foreach (var name in names)
+        {
+            await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod(name, "sim-2", grace: 1), "default");
+        }
+
+        foreach (var name in names)
+        {
+            await WaitForPodAsync(name, p => p.Status?.Phase == "Running");
+        }
+
+        var before = (await node.Runtime.ListPodsAsync(default)).Where(p => names.Contains(p.Name))
+            .ToDictionary(p => p.Name, p => p.Containers.Single().Id);
+        Assert.Equal(3, before.Count);
+        var registrations = node.Registrations;
+
+        // Drop the node's connection on the server side, as a network failure would.
+        Assert.True(cluster.Server.Services.GetRequiredService<AgentSessions>().Abort("sim-2"));
+        await AgentCluster.WaitUntilAsync(() => Task.FromResult(node.Registrations > registrations), Timeout, "the agent to reconnect and register again");
+        // A pod created while the stream restarts still arrives through the new snapshot or the changes after it.
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("r-3", "sim-2", grace: 1), "default");
+        await WaitForPodAsync("r-3", p => p.Status?.Phase == "Running");
+
+        var after = (await node.Runtime.ListPodsAsync(default)).Where(p => p.Name.StartsWith("r-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, after.Count);
+        Assert.Equal(4, after.Select(p => p.Uid).Distinct().Count());
+        foreach (var (name, id) in before)
+        {
+            var rt = after.Single(p => p.Name == name);
+            Assert.Equal(id, rt.Containers.Single().Id);
+            Assert.Equal(0, rt.Containers.Single().RestartCount);
+        }
+
+        var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "spec.nodeName=sim-2");
+        Assert.Equal(4, pods.Items.Count(p => p.Metadata.Name.StartsWith("r-", StringComparison.Ordinal)));
+        Assert.All(pods.Items, p => Assert.Equal("Running", p.Status.Phase));
+        Assert.Equal(4, node.WorkerCount);
+    }
+
+    [Fact]
+    public async Task Density_50PodsOn10Nodes_TimeToAllRunning()
+    {
+        var dense = cluster.StartAgents("dense", 10);
+        await Task.WhenAll(dense.Nodes.Select(n => n.Registered)).WaitAsync(Timeout);
+        await cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "density" } });
+
+        var sw = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod($"d-{i}", $"dense-{i % 10}", grace: 1), "density")));
+        var created = sw.Elapsed;
+        await AgentCluster.WaitUntilAsync(async () =>
+            (await cluster.Client.CoreV1.ListNamespacedPodAsync("density")).Items.Count(p => p.Status?.Phase == "Running") == 50,
+            TimeSpan.FromSeconds(60), "50 pods to run");
+        output.WriteLine($"50 pods on 10 simulated nodes: created in {created.TotalMilliseconds:F0} ms, all Running after {sw.Elapsed.TotalMilliseconds:F0} ms (200 ms simulated start delay)");
+        Console.WriteLine($"[agent density] 50 pods / 10 simulated nodes all Running after {sw.Elapsed.TotalMilliseconds:F0} ms");
+
+        var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync("density");
+        Assert.Equal(50, pods.Items.Select(p => p.Status.PodIP).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Hub_AcceptsOnlyTheNodeToken()
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(cluster.Server.Url) };
+        async Task<int> NegotiateAsync(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/agent/negotiate?negotiateVersion=1");
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await http.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
+        Assert.Equal(200, await NegotiateAsync(File.ReadAllText(cluster.Server.NodeTokenPath).Trim()));
+        Assert.Equal(401, await NegotiateAsync(cluster.Server.AdminToken));
+        Assert.Equal(401, await NegotiateAsync("wrong"));
+        Assert.Equal(401, await NegotiateAsync(null));
+
+        // And the node token opens nothing else.
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/pods");
+        api.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(cluster.Server.NodeTokenPath).Trim());
+        Assert.Equal(401, (int)(await http.SendAsync(api)).StatusCode);
+    }
+
+    private async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition)
+    {
+        V1Pod? pod = null;
+        await AgentCluster.WaitUntilAsync(async () =>
+        {
+            pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync(name, "default");
+            return condition(pod);
+        }, Timeout, $"pod {name}");
+        return pod!;
+    }
+
+    private static V1Pod Pod(string name, string node, long grace) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PodSpec
+        {
+            NodeName = node,
+            TerminationGracePeriodSeconds = grace,
+            Containers = [new V1Container { Name = "nginx", Image = "nginx:1.25" }],
+        },
+    };
+}
