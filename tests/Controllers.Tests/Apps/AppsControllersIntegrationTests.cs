@@ -95,6 +95,8 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
         Assert.Equal("1", d.Metadata.Annotations[DeploymentRevisions.RevisionAnnotation]);
         Assert.Equal("NewReplicaSetAvailable", d.Status.Conditions.Single(c => c.Type == "Progressing").Reason);
         Assert.Equal("True", d.Status.Conditions.Single(c => c.Type == "Available").Status);
+        await WaitUntilAsync(async () => (await Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Any(e =>
+            e is { Reason: "ScalingReplicaSet", InvolvedObject.Kind: "Deployment" } && e.Message == $"Scaled up replica set {first.Metadata.Name} from 0 to 3"));
 
         await SetImageAsync(ns, "web", "nginx:2");
         d = await WaitForCompleteAsync(ns, "web");
