@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using k8s;
+using KubeWeb.Controllers.Apps;
 using KubeWeb.Controllers.Hosting;
 using KubeWeb.Controllers.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,7 @@ public static class ControllerManagerHost
         builder.Services.AddKubeWebControllerManager(config, options);
         builder.Services.AddKubeWebCoreControllers();
         builder.Services.AddKubeWebScheduler();
+        builder.Services.AddKubeWebAppsControllers();
         ConfigureControllers?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(ct);
