@@ -1,5 +1,6 @@
 using KubeWeb.Web.Api;
 using KubeWeb.Web.Components;
+using KubeWeb.Web.Live;
 using KubeWeb.Web.State;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,7 @@ public static class ConsoleRegistration
     {
         services.AddSingleton(options);
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddCascadingAuthenticationState();
         services.AddAuthorization();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -48,6 +49,7 @@ public static class ConsoleRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ConsoleSession>();
         services.AddScoped<ConsoleState>();
+        services.AddScoped<ITableFeed, ApiTableFeed>();
         return services;
     }
 

@@ -1,7 +1,6 @@
 using KubeWeb.Core.Selectors;
 using KubeWeb.Web.Api;
 using KubeWeb.Web.Live;
-using KubeWeb.Web.State;
 using Microsoft.AspNetCore.Components;
 
 namespace KubeWeb.Web.Components.Controls;
@@ -33,10 +32,7 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     public RenderFragment<KubeRow>? RowActions { get; set; }
 
     [Inject]
-    private ConsoleSession Session { get; set; } = default!;
-
-    [Inject]
-    private TimeProvider Time { get; set; } = default!;
+    private ITableFeed Feed { get; set; } = default!;
 
     /// <summary>Visible for tests: the rows of the latest snapshot.</summary>
     internal LiveSnapshot<KubeRow>? Snapshot => _snapshot;
@@ -55,9 +51,6 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     private IReadOnlyList<KubeRow> Rows => _snapshot is null ? [] : TableView.Apply(_snapshot.Items, _snapshot.Columns, Search, _sort);
 
     private string CountText => _snapshot is null ? "" : $"{Rows.Count} of {_snapshot.Items.Count}";
-
-    /// <summary>Replaces the live feed (tests feed snapshots without an API).</summary>
-    internal Func<ConsoleKind, string?, string?, CancellationToken, IAsyncEnumerable<LiveSnapshot<KubeRow>>>? Feed { get; set; }
 
     protected override void OnParametersSet()
     {
@@ -79,10 +72,9 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var feed = Feed ?? ((kind, ns, selector, token) => LiveFeeds.TableAsync(Session, kind.Type, ns, selector, Time, token));
         try
         {
-            await foreach (var snapshot in feed(Kind, ScopedNamespace, _selector, ct))
+            await foreach (var snapshot in Feed.FollowAsync(Kind.Type, ScopedNamespace, _selector, ct))
             {
                 _snapshot = snapshot;
                 await InvokeAsync(StateHasChanged);
