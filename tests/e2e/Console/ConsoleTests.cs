@@ -113,6 +113,15 @@ public sealed class ConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtu
             await Expect(page.Locator("#yaml-view")).ToContainTextAsync("replicas: 3");
             await fx.ScreenshotAsync(page, "06-deployment-yaml");
 
+            // An invalid value is rejected by the server-side dry run and shown at its field.
+            await page.ClickAsync("#yaml-edit");
+            var draft = await page.InputValueAsync("#yaml-text");
+            await page.FillAsync("#yaml-text", draft.Replace("  replicas: 3\n", "  replicas: -1\n", StringComparison.Ordinal));
+            await page.ClickAsync("#yaml-validate");
+            await Expect(page.Locator("#yaml-problem [data-field='spec.replicas']")).ToBeVisibleAsync();
+            await Expect(page.Locator("#yaml-view .kw-yaml-error")).ToHaveCountAsync(1);
+            await fx.ScreenshotAsync(page, "06b-yaml-field-error");
+
             await page.ClickAsync("#nav-deployments");
             await row.Locator(".kw-delete").ClickAsync();
             await page.ClickAsync("#delete-confirm");
