@@ -4,6 +4,7 @@ using KubeWeb.Api;
 using KubeWeb.Api.Agents;
 using KubeWeb.Api.Storage;
 using KubeWeb.Host.Pki;
+using KubeWeb.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -99,10 +100,12 @@ public sealed class ServerHost : IAsyncDisposable
         });
         builder.Services.AddSingleton(new AgentHubOptions { NodeToken = nodeToken });
         builder.Services.AddKubeWebApi(store, api);
+        builder.Services.AddKubeWebConsole(new ConsoleOptions { DataDir = settings.DataDir, CaCertificatePem = ca.ExportCertificatePem() });
 
         var app = builder.Build();
         app.UseKubeWebAuthentication();
         app.MapKubeWebApi();
+        app.MapKubeWebConsole();
         await app.StartAsync(ct);
 
         var port = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
