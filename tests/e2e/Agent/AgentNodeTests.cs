@@ -145,7 +145,7 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
             (await cluster.Client.CoreV1.ListNamespacedPodAsync("density")).Items.Count(p => p.Status?.Phase == "Running") == 50,
             TimeSpan.FromSeconds(60), "50 pods to run");
         output.WriteLine($"50 pods on 10 simulated nodes: created in {created.TotalMilliseconds:F0} ms, all Running after {sw.Elapsed.TotalMilliseconds:F0} ms (200 ms simulated start delay)");
-        Console.WriteLine($"[agent density] 50 pods / 10 simulated nodes all Running after {sw.Elapsed.TotalMilliseconds:F0} ms");
+        System.Console.WriteLine($"[agent density] 50 pods / 10 simulated nodes all Running after {sw.Elapsed.TotalMilliseconds:F0} ms");
 
         var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync("density");
         Assert.Equal(50, pods.Items.Select(p => p.Status.PodIP).Distinct().Count());
