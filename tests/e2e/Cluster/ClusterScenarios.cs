@@ -1,0 +1,197 @@
+using k8s;
+using k8s.Models;
+using KubeWeb.E2E.Infrastructure;
+using Xunit.Abstractions;
+
+namespace KubeWeb.E2E.Cluster;
+
+/// <summary>The control loop end to end on simulated nodes, driven by the real kubectl 1.32.</summary>
+[Trait("Category", "E2E")]
+[Trait("Category", "Cluster")]
+public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper output) : IClassFixture<SimulatedCluster>, IDisposable
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
+    private readonly Infrastructure.Kubectl _kubectl = new(cluster.Server.KubeconfigPath, output);
+
+    public void Dispose() => _kubectl.Dispose();
+
+    [Fact]
+    public async Task Deployment_RunsOnNodes_RollsOut_AndRollsBack()
+    {
+        var ns = await NamespaceAsync("rollout");
+        await Ok("create", "deployment", "web", "--image=busybox:1.0", "--replicas=3", "-n", ns);
+        await Ok("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s");
+
+        var wide = await Ok("get", "pods", "-o", "wide", "-n", ns);
+        Assert.Equal(3, wide.Split('\n').Count(l => l.StartsWith("web-", StringComparison.Ordinal) && l.Contains("Running", StringComparison.Ordinal) && l.Contains("node-", StringComparison.Ordinal)));
+
+        await Ok("set", "image", "deployment/web", "busybox=busybox:2.0", "-n", ns);
+        var status = await Ok("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s");
+        Assert.Contains("successfully rolled out", status, StringComparison.Ordinal);
+        var history = await Ok("rollout", "history", "deployment/web", "-n", ns);
+        Assert.Contains("1 ", history, StringComparison.Ordinal);
+        Assert.Contains("2 ", history, StringComparison.Ordinal);
+
+        await Ok("rollout", "undo", "deployment/web", "-n", ns);
+        await Ok("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s");
+        var image = await Ok("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].image} {.metadata.annotations.deployment\\.kubernetes\\.io/revision}");
+        Assert.Equal("busybox:1.0 3", image.Trim());
+
+        await Ok("scale", "deployment", "web", "--replicas=5", "-n", ns);
+        await Ok("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s");
+        Assert.Equal(5, (await RunningPodsAsync(ns, "app=web")).Count);
+    }
+
+    [Fact]
+    public async Task DeletingDeployment_RemovesReplicaSetsAndPods()
+    {
+        var ns = await NamespaceAsync("gc");
+        await Ok("create", "deployment", "doomed", "--image=busybox:1.0", "--replicas=2", "-n", ns);
+        await Ok("rollout", "status", "deployment/doomed", "-n", ns, "--timeout=60s");
+        await Ok("delete", "deployment", "doomed", "-n", ns);
+        Assert.True(await EventuallyAsync(async () =>
+            (await cluster.Client.AppsV1.ListNamespacedReplicaSetAsync(ns)).Items.Count == 0 &&
+            (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count == 0), "replica sets and pods should be garbage collected");
+    }
+
+    [Fact]
+    public async Task ImpossibleNodeSelector_StaysPending_WithUpstreamEvent()
+    {
+        var ns = await NamespaceAsync("pending");
+        var pod = Pod("nowhere");
+        pod.Spec.NodeSelector = new Dictionary<string, string> { ["disk"] = "ssd" };
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        var last = "";
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var describe = await _kubectl.RunAsync("describe", "pod", "nowhere", "-n", ns);
+            last = describe.Output;
+            return describe.Stdout.Contains("FailedScheduling", StringComparison.Ordinal) &&
+                   System.Text.RegularExpressions.Regex.IsMatch(describe.Stdout, @"0/\d+ nodes are available") &&
+                   describe.Stdout.Contains("node(s) didn't match Pod's node affinity/selector", StringComparison.Ordinal);
+        }, Long), "the pod should carry the scheduler's FailedScheduling event:\n" + last);
+        var current = await cluster.Client.CoreV1.ReadNamespacedPodAsync("nowhere", ns);
+        Assert.Equal("Pending", current.Status.Phase);
+        Assert.Contains(current.Status.Conditions, c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable");
+    }
+
+    [Fact]
+    public async Task TaintedNode_TakesOnlyTolerantPods()
+    {
+        var ns = await NamespaceAsync("taint");
+        var intolerant = Pod("plain");
+        intolerant.Spec.NodeSelector = new Dictionary<string, string> { ["pool"] = "gpu" };
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(intolerant, ns);
+        var tolerant = Pod("gpu-job");
+        tolerant.Spec.NodeSelector = new Dictionary<string, string> { ["pool"] = "gpu" };
+        tolerant.Spec.Tolerations = [new V1Toleration { Key = "dedicated", OperatorProperty = "Equal", Value = "gpu", Effect = "NoSchedule" }];
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(tolerant, ns);
+
+        Assert.True(await EventuallyAsync(async () => (await cluster.Client.CoreV1.ReadNamespacedPodAsync("gpu-job", ns)).Status?.Phase == "Running"));
+        var placed = await cluster.Client.CoreV1.ReadNamespacedPodAsync("gpu-job", ns);
+        Assert.Equal("tainted-0", placed.Spec.NodeName);
+        var blocked = await cluster.Client.CoreV1.ReadNamespacedPodAsync("plain", ns);
+        Assert.True(string.IsNullOrEmpty(blocked.Spec.NodeName));
+    }
+
+    [Fact]
+    public async Task CordonAndDrain_MovePodsAway_UncordonAllowsAgain()
+    {
+        var ns = await NamespaceAsync("drain");
+        await Ok("create", "deployment", "movers", "--image=busybox:1.0", "--replicas=4", "-n", ns);
+        await Ok("rollout", "status", "deployment/movers", "-n", ns, "--timeout=60s");
+        var victim = (await RunningPodsAsync(ns, "app=movers")).First().Spec.NodeName;
+
+        await Ok("drain", victim, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=60s");
+        var node = await cluster.Client.CoreV1.ReadNodeAsync(victim);
+        Assert.True(node.Spec.Unschedulable);
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var pods = await RunningPodsAsync(ns, "app=movers");
+            return pods.Count == 4 && pods.All(p => p.Spec.NodeName != victim);
+        }), "the deployment's pods should all run elsewhere");
+
+        await Ok("uncordon", victim);
+        Assert.NotEqual(true, (await cluster.Client.CoreV1.ReadNodeAsync(victim)).Spec.Unschedulable);
+    }
+
+    [Fact]
+    public async Task LostNode_GoesUnknown_AndItsPodsMove()
+    {
+        var ns = await NamespaceAsync("lost");
+        var lost = await cluster.StartAgentsAsync("lost", 1);
+        await Ok("create", "deployment", "survivor", "--image=busybox:1.0", "--replicas=1", "-n", ns);
+        await Ok("patch", "deployment", "survivor", "-n", ns, "--type", "merge", "-p",
+            """{"spec":{"template":{"spec":{"nodeSelector":{"kubernetes.io/hostname":"lost-0"}}}}}""");
+        await Ok("rollout", "status", "deployment/survivor", "-n", ns, "--timeout=60s");
+        Assert.Equal("lost-0", (await RunningPodsAsync(ns, "app=survivor")).Single().Spec.NodeName);
+
+        // The node goes away; let its replacement land anywhere.
+        await cluster.StopAgentsAsync(lost);
+        await Ok("patch", "deployment", "survivor", "-n", ns, "--type", "json", "-p", """[{"op":"remove","path":"/spec/template/spec/nodeSelector"}]""");
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var n = await cluster.Client.CoreV1.ReadNodeAsync("lost-0");
+            return n.Status.Conditions.Any(c => c.Type == "Ready" && c.Status == "Unknown") &&
+                   n.Spec.Taints?.Any(t => t.Key == "node.kubernetes.io/unreachable") == true;
+        }, Long), "the silent node should go Unknown and be tainted");
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var pods = await RunningPodsAsync(ns, "app=survivor");
+            return pods.Count == 1 && pods[0].Spec.NodeName != "lost-0";
+        }, Long), "the deployment's pod should run on another node");
+    }
+
+    [Fact]
+    public async Task DeletingNamespace_EmptiesIt()
+    {
+        var ns = await NamespaceAsync("bye");
+        await Ok("create", "deployment", "x", "--image=busybox:1.0", "--replicas=2", "-n", ns);
+        await Ok("create", "configmap", "y", "--from-literal=a=b", "-n", ns);
+        await Ok("rollout", "status", "deployment/x", "-n", ns, "--timeout=60s");
+        await Ok("delete", "namespace", ns, "--timeout=60s");
+        var get = await _kubectl.RunAsync("get", "namespace", ns);
+        Assert.NotEqual(0, get.ExitCode);
+        Assert.Contains("NotFound", get.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<string> NamespaceAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid().ToString("n")[..6]}";
+        await Ok("create", "namespace", name);
+        return name;
+    }
+
+    private async Task<string> Ok(params string[] args)
+    {
+        var r = await _kubectl.RunAsync(args, stdin: null, timeout: TimeSpan.FromSeconds(90));
+        Assert.True(r.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed ({r.ExitCode}): {r.Stderr}\n{r.Stdout}");
+        return r.Stdout;
+    }
+
+    private async Task<List<V1Pod>> RunningPodsAsync(string ns, string selector) =>
+        [.. (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector)).Items
+            .Where(p => p.Status?.Phase == "Running" && p.Metadata.DeletionTimestamp is null)];
+
+    private static V1Pod Pod(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox:1.0" }] },
+    };
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return await condition();
+    }
+}
