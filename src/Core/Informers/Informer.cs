@@ -70,11 +70,23 @@ public sealed partial class Informer<T> : IInformer
     /// <summary>The resourceVersion the cache reflects.</summary>
     public string LastResourceVersion { get; private set; } = "";
 
+    /// <summary>
+    /// Adds a handler. One added after the informer synced first gets an OnAdd for every cached
+    /// object, as client-go's shared informers do, so late handlers never miss existing state.
+    /// </summary>
     public void AddHandler(IInformerHandler<T> handler)
     {
         lock (_handlers)
         {
             _handlers.Add(handler);
+        }
+
+        if (HasSynced)
+        {
+            foreach (var obj in _cache.Values)
+            {
+                handler.OnAdd(obj);
+            }
         }
     }
 
