@@ -22,7 +22,7 @@ internal static class ControllersCommand
             X509Certificate2? ca = null;
             if (parse.GetValue(caFile) is { } f)
             {
-                ca = X509Certificate2.CreateFromPemFile(f.FullName);
+                ca = X509CertificateLoader.LoadCertificateFromFile(f.FullName);
             }
             else
             {
