@@ -1,23 +1,26 @@
 using System.Text.RegularExpressions;
+using KubeWeb.E2E.Cluster;
+using KubeWeb.E2E.Infrastructure;
 using Xunit.Abstractions;
 
 namespace KubeWeb.E2E.Rollout;
 
 /// <summary>
-/// kubectl 1.32's rollout commands against the Deployment and ReplicaSet controllers, with pods
-/// made ready by <see cref="RolloutKubelet"/>.
+/// kubectl 1.32's rollout commands against the Deployment and ReplicaSet controllers, the
+/// scheduler and simulated nodes: the whole control loop.
 /// </summary>
 [Trait("Category", "E2E")]
-public partial class RolloutScenarios(RolloutFixture fixture, ITestOutputHelper output) : IClassFixture<RolloutFixture>
+public sealed partial class RolloutScenarios(SimulatedCluster cluster, ITestOutputHelper output) : IClassFixture<SimulatedCluster>, IDisposable
 {
-    private static readonly TimeSpan PodStartDelay = TimeSpan.FromMilliseconds(700);
+    private readonly Infrastructure.Kubectl _kubectl = new(cluster.Server.KubeconfigPath, output);
+
+    public void Dispose() => _kubectl.Dispose();
 
     [Fact]
     public async Task CreateScaleSetImage_RolloutStatusHistoryAndUndo()
     {
         const string ns = "rollout-main";
-        (await fixture.KubectlAsync("create", "namespace", ns)).Succeeded();
-        await using var kubelet = new RolloutKubelet(fixture.Client, ns, PodStartDelay);
+        (await _kubectl.RunAsync("create", "namespace", ns)).Succeeded();
 
         (await Kubectl(ns, "create", "deployment", "nginx", "--image=nginx:1.25", "--replicas=2")).Succeeded().Shows("deployment.apps/nginx created");
         (await Kubectl(ns, "rollout", "status", "deployment/nginx", "--timeout=60s")).Succeeded().Shows("deployment \"nginx\" successfully rolled out");
@@ -61,8 +64,7 @@ public partial class RolloutScenarios(RolloutFixture fixture, ITestOutputHelper 
     public async Task PauseResumeRestart()
     {
         const string ns = "rollout-pause";
-        (await fixture.KubectlAsync("create", "namespace", ns)).Succeeded();
-        await using var kubelet = new RolloutKubelet(fixture.Client, ns, PodStartDelay);
+        (await _kubectl.RunAsync("create", "namespace", ns)).Succeeded();
         (await Kubectl(ns, "create", "deployment", "web", "--image=nginx:1", "--replicas=2")).Succeeded();
         (await Kubectl(ns, "rollout", "status", "deployment/web", "--timeout=60s")).Succeeded();
 
@@ -93,8 +95,7 @@ public partial class RolloutScenarios(RolloutFixture fixture, ITestOutputHelper 
     public async Task DeletingAPod_TheReplicaSetReplacesIt()
     {
         const string ns = "rollout-heal";
-        (await fixture.KubectlAsync("create", "namespace", ns)).Succeeded();
-        await using var kubelet = new RolloutKubelet(fixture.Client, ns);
+        (await _kubectl.RunAsync("create", "namespace", ns)).Succeeded();
         (await Kubectl(ns, "create", "deployment", "heal", "--image=nginx", "--replicas=2")).Succeeded();
         (await Kubectl(ns, "rollout", "status", "deployment/heal", "--timeout=60s")).Succeeded();
 
@@ -110,12 +111,8 @@ public partial class RolloutScenarios(RolloutFixture fixture, ITestOutputHelper 
         (await Kubectl(ns, "rollout", "status", "deployment/heal", "--timeout=60s")).Succeeded();
     }
 
-    private async Task<KubectlRun> Kubectl(string ns, params string[] args)
-    {
-        var run = await fixture.KubectlAsync(["-n", ns, .. args]);
-        output.WriteLine($"$ kubectl {run.Command}\n{run.Stdout}{run.Stderr}");
-        return run;
-    }
+    private Task<KubectlResult> Kubectl(string ns, params string[] args) =>
+        _kubectl.RunAsync(["-n", ns, .. args], stdin: null, timeout: TimeSpan.FromSeconds(90));
 
     private async Task<string> ImageAsync(string ns, string name) =>
         (await Kubectl(ns, "get", "deployment", name, "-o", "jsonpath={.spec.template.spec.containers[0].image}")).Succeeded().Stdout.Trim();
