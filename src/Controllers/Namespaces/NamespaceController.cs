@@ -64,6 +64,7 @@ public sealed partial class NamespaceController : Reconciler, IController, IInfo
 
         var remaining = new Dictionary<string, int>();
         var finalizers = new Dictionary<string, int>();
+        var held = new List<string>();
         foreach (var type in _registry.All.Where(t => t.Namespaced && t.StorageOverride is null))
         {
             var page = await _resources.ListAsync<JsonObject>(type, key, null, null, null, 0, null, ct);
@@ -81,13 +82,14 @@ public sealed partial class NamespaceController : Reconciler, IController, IInfo
                 {
                     var fs = f!.GetValue<string>();
                     finalizers[fs] = finalizers.GetValueOrDefault(fs) + 1;
+                    held.Add($"{type.GroupResource}/{name}");
                 }
             }
         }
 
         if (remaining.Count > 0)
         {
-            await ReportRemainingAsync(ns, remaining, finalizers, ct);
+            await ReportRemainingAsync(ns, remaining, finalizers, held, ct);
             Queue.AddAfter(key, TimeSpan.FromSeconds(1));
             return;
         }
@@ -104,7 +106,8 @@ public sealed partial class NamespaceController : Reconciler, IController, IInfo
         LogFinalized(Log, key);
     }
 
-    private async Task ReportRemainingAsync(V1Namespace ns, Dictionary<string, int> remaining, Dictionary<string, int> finalizers, CancellationToken ct)
+    private async Task ReportRemainingAsync(V1Namespace ns, Dictionary<string, int> remaining, Dictionary<string, int> finalizers,
+        List<string> held, CancellationToken ct)
     {
         var now = Time.GetUtcNow().UtcDateTime;
         var conditions = new List<V1NamespaceCondition>
@@ -119,7 +122,8 @@ public sealed partial class NamespaceController : Reconciler, IController, IInfo
                 Type = "NamespaceFinalizersRemaining", Status = finalizers.Count > 0 ? "True" : "False",
                 Reason = finalizers.Count > 0 ? "SomeFinalizersRemain" : "ContentHasNoFinalizers", LastTransitionTime = now,
                 Message = finalizers.Count > 0
-                    ? "Some content in the namespace has finalizers remaining: " + string.Join(", ", finalizers.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} in {f.Value} resource instances"))
+                    ? "Some content in the namespace has finalizers remaining: " + string.Join(", ", finalizers.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} in {f.Value} resource instances")) +
+                      $" (held: {string.Join(", ", held.Distinct().Take(10))}{(held.Distinct().Count() > 10 ? ", ..." : "")})"
                     : "All content-preserving finalizers finished",
             },
         };

@@ -30,7 +30,8 @@ public sealed class NamespaceLifecycleTests(LifecycleServer fixture) : IClassFix
         Assert.True(await LifecycleServer.EventuallyAsync(async () =>
         {
             var ns = await _k.CoreV1.ReadNamespaceAsync("held");
-            return ns.Status?.Phase == "Terminating" && ns.Status?.Conditions?.Any(c => c.Type == "NamespaceFinalizersRemaining" && c.Status == "True" && c.Message.Contains("example.com/hold", StringComparison.Ordinal)) == true;
+            return ns.Status?.Phase == "Terminating" && ns.Status?.Conditions?.Any(c => c.Type == "NamespaceFinalizersRemaining" && c.Status == "True" && c.Message.Contains("example.com/hold", StringComparison.Ordinal) &&
+                c.Message.Contains("configmaps/stuck", StringComparison.Ordinal)) == true;
         }), "the namespace should name the finalizer that holds it");
 
         var patch = new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch);
