@@ -84,12 +84,26 @@ public sealed partial class ResourceHandler(
 
         return method switch
         {
+            "GET" when IsTrue(ctx.Request.Query["watch"]) => WatchOneAsync(ctx, info, type),
             "GET" => GetAsync(ctx, info, type),
             "PUT" => UpdateAsync(ctx, info, type, subresource: null),
             "PATCH" => PatchAsync(ctx, info, type, subresource: null),
             "DELETE" => DeleteAsync(ctx, info, type),
             _ => throw ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource ({method} {type.GroupResource} {info.Name})"),
         };
+    }
+
+    /// <summary>The older single-object watch (<c>GET .../pods/p?watch=true</c>): a watch with a metadata.name field selector.</summary>
+    private Task WatchOneAsync(HttpContext ctx, RequestInfo info, ResourceType type)
+    {
+        var selector = ctx.Request.Query["fieldSelector"].ToString();
+        var pinned = $"metadata.name={info.Name}";
+        var query = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(ctx.Request.Query)
+        {
+            ["fieldSelector"] = selector.Length == 0 ? pinned : $"{selector},{pinned}",
+        };
+        ctx.Request.Query = new QueryCollection(query);
+        return WatchAsync(ctx, info with { Name = null }, type);
     }
 
     private static ApiError NotFoundPath() =>
