@@ -65,6 +65,13 @@ public sealed partial class ResourceHandler(
     private Task DispatchAsync(HttpContext ctx, RequestInfo info, ResourceType type)
     {
         var method = ctx.Request.Method;
+        if (type.IsVirtual)
+        {
+            return method == "POST" && info.Name is null && info.Subresource is null
+                ? ReviewAsync(ctx, type)
+                : throw ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource ({method} {type.GroupResource})");
+        }
+
         if (info.Subresource is not null)
         {
             return SubresourceAsync(ctx, info, type, info.Subresource);

@@ -21,6 +21,9 @@ public static class Responses
     public static Task WriteAsync<T>(HttpContext ctx, int code, T value, string contentType = Json) =>
         WriteRawAsync(ctx, code, JsonSerializer.SerializeToUtf8Bytes(value, KubeJson.Options), contentType);
 
+    public static Task WriteAsync(HttpContext ctx, int code, object value, Type type) =>
+        WriteRawAsync(ctx, code, JsonSerializer.SerializeToUtf8Bytes(value, type, KubeJson.Options));
+
     public static Task WriteStatusAsync(HttpContext ctx, ApiError error) =>
         WriteAsync(ctx, error.Code, error.ToStatus());
 

@@ -33,7 +33,7 @@ public sealed partial class GarbageCollector : Reconciler, IController, IInforme
     {
         _informers = informers;
         _registry = registry;
-        foreach (var type in registry.All.Where(t => t.StorageOverride is null && t.Plural != "events"))
+        foreach (var type in registry.All.Where(t => t.StorageOverride is null && !t.IsVirtual && t.Plural != "events"))
         {
             var informer = informers.ForType(type);
             _byResource[type.StorageResource] = informer;

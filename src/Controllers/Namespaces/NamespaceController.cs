@@ -65,7 +65,7 @@ public sealed partial class NamespaceController : Reconciler, IController, IInfo
         var remaining = new Dictionary<string, int>();
         var finalizers = new Dictionary<string, int>();
         var held = new List<string>();
-        foreach (var type in _registry.All.Where(t => t.Namespaced && t.StorageOverride is null))
+        foreach (var type in _registry.All.Where(t => t.Namespaced && t.StorageOverride is null && !t.IsVirtual))
         {
             var page = await _resources.ListAsync<JsonObject>(type, key, null, null, null, 0, null, ct);
             foreach (var item in page.Items)

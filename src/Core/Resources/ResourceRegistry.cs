@@ -91,6 +91,12 @@ public sealed class ResourceRegistry
         yield return R<V1RoleBinding>("rbac.authorization.k8s.io", "v1", "rolebindings", true);
         yield return R<V1ClusterRoleBinding>("rbac.authorization.k8s.io", "v1", "clusterrolebindings", false);
 
+        // Reviews: create-only, answered by the server and never stored.
+        string[] createOnly = ["create"];
+        yield return R<V1SelfSubjectAccessReview>("authorization.k8s.io", "v1", "selfsubjectaccessreviews", false) with { Verbs = createOnly };
+        yield return R<V1SelfSubjectRulesReview>("authorization.k8s.io", "v1", "selfsubjectrulesreviews", false) with { Verbs = createOnly };
+        yield return R<V1SelfSubjectReview>("authentication.k8s.io", "v1", "selfsubjectreviews", false) with { Verbs = createOnly };
+
         // events.k8s.io/v1 shares the core Event storage.
         yield return R<Eventsv1Event>("events.k8s.io", "v1", "events", true, ["ev"]) with { StorageOverride = "events" };
     }

@@ -42,5 +42,8 @@ public sealed record ResourceType
     public IReadOnlyList<string> Verbs { get; init; } =
         ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
+    /// <summary>Create-only review resources (access reviews, whoami): answered, never stored or listed.</summary>
+    public bool IsVirtual => !Verbs.Contains("list");
+
     public override string ToString() => $"{GroupResource}/{Version}";
 }
