@@ -59,7 +59,7 @@ public class TablePrintersTests
         string[] generic = ["Role", "ClusterRole", "LimitRange"];
 
         Assert.All(
-            ResourceRegistry.Default.All.Where(t => !generic.Contains(t.Kind)),
+            ResourceRegistry.Default.All.Where(t => !generic.Contains(t.Kind) && !t.IsVirtual),
             t => Assert.NotSame(TablePrinters.Default, _printers.For(t)));
     }
 
