@@ -43,6 +43,7 @@ public static class ApiErrors
     public static ApiProblem Describe(Exception e) => e switch
     {
         ApiStatusException s => Describe(s.Status),
+        Rollouts.RolloutRefusedException r => r.Problem,
         HttpOperationException h => Describe(ParseStatus(h.Response?.Content ?? "", h.Response?.StatusCode ?? HttpStatusCode.InternalServerError)),
         _ when IsUnreachable(e) => new ApiProblem("The API server cannot be reached",
             "The console will reconnect when it answers again. Check that `kubeweb server` is running.", [], Unreachable: true),

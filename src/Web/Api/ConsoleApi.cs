@@ -25,19 +25,21 @@ public sealed class ConsoleApi(Kubernetes client)
 
     public ResourceClient Resources { get; } = new(client);
 
-    public async Task<KubeTable> ListTableAsync(ResourceType type, string? ns, string? labelSelector, CancellationToken ct)
+    public async Task<KubeTable> ListTableAsync(ResourceType type, string? ns, string? labelSelector, string? fieldSelector, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, ResourceClient.Path(type, ns) + Query(("labelSelector", labelSelector)), TableAccept, null, ct);
+        using var response = await SendAsync(HttpMethod.Get, ResourceClient.Path(type, ns) + Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector)),
+            TableAccept, null, ct);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
         return KubeTableReader.Read(doc.RootElement);
     }
 
     /// <summary>Table rows as they change after <paramref name="resourceVersion"/>, until the server ends the watch or <paramref name="ct"/> fires.</summary>
-    public async IAsyncEnumerable<KubeTableEvent> WatchTableAsync(ResourceType type, string? ns, string? labelSelector, string resourceVersion,
-        [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<KubeTableEvent> WatchTableAsync(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
+        string resourceVersion, [EnumeratorCancellation] CancellationToken ct)
     {
-        var query = Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("labelSelector", labelSelector), ("resourceVersion", resourceVersion),
+        var query = Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector),
+            ("resourceVersion", resourceVersion),
             ("timeoutSeconds", "1800"));
         using var response = await SendAsync(HttpMethod.Get, ResourceClient.Path(type, ns) + query, TableAccept, null, ct, streaming: true);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
@@ -51,6 +53,23 @@ public sealed class ConsoleApi(Kubernetes client)
 
             using var doc = JsonDocument.Parse(line);
             yield return KubeTableReader.ReadEvent(doc.RootElement);
+        }
+    }
+
+    /// <summary>Raw watch events (type, object) after <paramref name="resourceVersion"/>, narrowed by a field selector.</summary>
+    public async IAsyncEnumerable<(string Type, JsonObject Object)> WatchJsonAsync(ResourceType type, string? ns, string? fieldSelector,
+        string resourceVersion, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var query = Query(("watch", "true"), ("fieldSelector", fieldSelector), ("resourceVersion", resourceVersion), ("timeoutSeconds", "1800"));
+        using var response = await SendAsync(HttpMethod.Get, ResourceClient.Path(type, ns) + query, "application/json", null, ct, streaming: true);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length > 0 && JsonNode.Parse(line) is JsonObject e && e["object"] is JsonObject o)
+            {
+                yield return ((string?)e["type"] ?? "", o);
+            }
         }
     }
 
@@ -86,6 +105,39 @@ public sealed class ConsoleApi(Kubernetes client)
         var content = new StringContent(patch.ToJsonString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
         using var _ = await SendAsync(HttpMethod.Patch, $"{ResourceClient.Path(type, ns)}/{Uri.EscapeDataString(name)}/scale", "application/json", content, ct);
+    }
+
+    /// <summary>PATCH with the given patch type (merge, strategic merge or JSON patch); returns the object as stored.</summary>
+    public async Task<JsonObject> PatchAsync(ResourceType type, string? ns, string name, JsonNode patch, string contentType, CancellationToken ct)
+    {
+        var content = new StringContent(patch.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        var query = Query(("fieldManager", FieldManager));
+        using var response = await SendAsync(HttpMethod.Patch, $"{ResourceClient.Path(type, ns)}/{Uri.EscapeDataString(name)}{query}", "application/json", content, ct);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!.AsObject();
+    }
+
+    /// <summary>POST a new object; returns it as stored.</summary>
+    public async Task<JsonObject> CreateAsync(ResourceType type, string? ns, JsonObject body, CancellationToken ct)
+    {
+        var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        var query = Query(("fieldManager", FieldManager));
+        using var response = await SendAsync(HttpMethod.Post, ResourceClient.Path(type, ns) + query, "application/json", content, ct);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!.AsObject();
+    }
+
+    /// <summary>POST pods/{name}/eviction (policy/v1), as <c>kubectl drain</c> does; a 429 means a disruption budget blocks it for now.</summary>
+    public async Task EvictAsync(string ns, string name, CancellationToken ct)
+    {
+        var eviction = new JsonObject
+        {
+            ["apiVersion"] = "policy/v1",
+            ["kind"] = "Eviction",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        };
+        var content = new StringContent(eviction.ToJsonString(), Encoding.UTF8, "application/json");
+        var pods = ConsoleKinds.ByPlural("pods")!.Type;
+        using var _ = await SendAsync(HttpMethod.Post, $"{ResourceClient.Path(pods, ns)}/{Uri.EscapeDataString(name)}/eviction", "application/json", content, ct);
     }
 
     /// <summary>Proves the token: any authenticated call that every user may make.</summary>

@@ -10,7 +10,16 @@ public sealed record KubeRow(string? Namespace, string Name, string Uid, DateTim
     IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Cells)
 {
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>The object's owner references (from the row's metadata), for owner/owned navigation.</summary>
+    public IReadOnlyList<KubeOwner> Owners { get; init; } = [];
+
+    /// <summary>The uid of the owner that controls this object, if any.</summary>
+    public string? ControllerUid => Owners.FirstOrDefault(o => o.Controller)?.Uid;
 }
+
+/// <summary>One owner reference of a row.</summary>
+public sealed record KubeOwner(string ApiVersion, string Kind, string Name, string Uid, bool Controller);
 
 /// <summary>A Table answer: columns, rows and the resourceVersion a watch resumes from.</summary>
 public sealed record KubeTable(IReadOnlyList<KubeColumn> Columns, IReadOnlyList<KubeRow> Rows, string ResourceVersion);
@@ -84,8 +93,21 @@ public static class KubeTableReader
         var name = meta.ValueKind == JsonValueKind.Object ? Str(meta, "name") : null;
         var created = meta.ValueKind == JsonValueKind.Object && Str(meta, "creationTimestamp") is { } ts
             && DateTimeOffset.TryParse(ts, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
+        var owners = new List<KubeOwner>();
+        if (meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("ownerReferences", out var refs) && refs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var r in refs.EnumerateArray())
+            {
+                owners.Add(new KubeOwner(Str(r, "apiVersion") ?? "", Str(r, "kind") ?? "", Str(r, "name") ?? "", Str(r, "uid") ?? "",
+                    r.TryGetProperty("controller", out var c) && c.ValueKind == JsonValueKind.True));
+            }
+        }
+
         return new KubeRow(meta.ValueKind == JsonValueKind.Object ? Str(meta, "namespace") : null,
-            name ?? (cells.Count > 0 ? cells[0] : ""), meta.ValueKind == JsonValueKind.Object ? Str(meta, "uid") ?? "" : "", created, labels, cells);
+            name ?? (cells.Count > 0 ? cells[0] : ""), meta.ValueKind == JsonValueKind.Object ? Str(meta, "uid") ?? "" : "", created, labels, cells)
+        {
+            Owners = owners,
+        };
     }
 
     public static KubeTableEvent ReadEvent(JsonElement e)

@@ -50,6 +50,7 @@ public static class ConsoleRegistration
         services.AddScoped<ConsoleSession>();
         services.AddScoped<ConsoleState>();
         services.AddScoped<ITableFeed, ApiTableFeed>();
+        services.AddScoped<Search.ISearchSource, Search.SearchIndex>();
         return services;
     }
 

@@ -21,7 +21,7 @@ public static class LiveFeeds
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     public static async IAsyncEnumerable<LiveSnapshot<KubeRow>> TableAsync(ConsoleSession session, ResourceType type, string? ns, string? labelSelector,
-        TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+        string? fieldSelector, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
         IReadOnlyList<KubeColumn> columns = [];
@@ -30,7 +30,7 @@ public static class LiveFeeds
         {
             ApiProblem? problem = null;
             var api = await session.GetApiAsync();
-            var stream = Stream(api, type, ns, labelSelector, ct).GetAsyncEnumerator(ct);
+            var stream = Stream(api, type, ns, labelSelector, fieldSelector, ct).GetAsyncEnumerator(ct);
             try
             {
                 while (true)
@@ -101,7 +101,12 @@ public static class LiveFeeds
     }
 
     /// <summary>Typed objects of a kind, kept current by a watch (overview, namespace picker).</summary>
-    public static async IAsyncEnumerable<LiveSnapshot<T>> ObjectsAsync<T>(ConsoleSession session, ResourceType type, string? ns,
+    public static IAsyncEnumerable<LiveSnapshot<T>> ObjectsAsync<T>(ConsoleSession session, ResourceType type, string? ns,
+        TimeProvider time, CancellationToken ct)
+        where T : IKubernetesObject<V1ObjectMeta> => ObjectsAsync<T>(session, type, ns, null, time, ct);
+
+    /// <summary>As above, narrowed by a field selector (one node's pods, one object by name).</summary>
+    public static async IAsyncEnumerable<LiveSnapshot<T>> ObjectsAsync<T>(ConsoleSession session, ResourceType type, string? ns, string? fieldSelector,
         TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
         where T : IKubernetesObject<V1ObjectMeta>
     {
@@ -112,7 +117,7 @@ public static class LiveFeeds
         {
             ApiProblem? problem = null;
             var api = await session.GetApiAsync();
-            var stream = ObjectStream<T>(api.Resources, type, ns, ct).GetAsyncEnumerator(ct);
+            var stream = ObjectStream<T>(api.Resources, type, ns, fieldSelector, ct).GetAsyncEnumerator(ct);
             try
             {
                 while (true)
@@ -172,27 +177,108 @@ public static class LiveFeeds
         }
     }
 
+    /// <summary>
+    /// One object as JSON, kept current: a GET, then a watch by name from its resourceVersion.
+    /// Yields null Items when it is deleted (and keeps watching for a re-creation).
+    /// </summary>
+    public static async IAsyncEnumerable<LiveSnapshot<System.Text.Json.Nodes.JsonObject>> ObjectAsync(ConsoleSession session, ResourceType type, string? ns,
+        string name, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        System.Text.Json.Nodes.JsonObject? current = null;
+        while (!ct.IsCancellationRequested)
+        {
+            ApiProblem? problem = null;
+            var api = await session.GetApiAsync();
+            var stream = OneObjectStream(api, type, ns, name, ct).GetAsyncEnumerator(ct);
+            try
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await stream.MoveNextAsync())
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex) when (!ct.IsCancellationRequested)
+                    {
+                        problem = ApiErrors.Describe(ex);
+                        session.ReportHealth(!problem.Unreachable);
+                        break;
+                    }
+
+                    session.ReportHealth(true);
+                    backoff = TimeSpan.FromMilliseconds(250);
+                    current = stream.Current;
+                    yield return new LiveSnapshot<System.Text.Json.Nodes.JsonObject>([], current is null ? [] : [current], true, null);
+                }
+            }
+            finally
+            {
+                await stream.DisposeAsync();
+            }
+
+            if (ct.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            if (problem is not null)
+            {
+                yield return new LiveSnapshot<System.Text.Json.Nodes.JsonObject>([], current is null ? [] : [current], current is not null || problem.Code == 404, problem);
+                await Delay(backoff, time, ct);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<System.Text.Json.Nodes.JsonObject?> OneObjectStream(ConsoleApi api, ResourceType type, string? ns, string name,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var obj = await api.GetJsonAsync(type, ns, name, ct);
+        yield return obj;
+        var rv = (string?)obj["metadata"]?["resourceVersion"] ?? "";
+        await foreach (var (eventType, o) in api.WatchJsonAsync(type, ns, $"metadata.name={name}", rv, ct))
+        {
+            switch (eventType)
+            {
+                case "ERROR":
+                    yield break;
+                case "BOOKMARK":
+                    break;
+                case "DELETED":
+                    yield return null;
+                    break;
+                default:
+                    yield return o;
+                    break;
+            }
+        }
+    }
+
     private static string Key<T>(T o)
         where T : IKubernetesObject<V1ObjectMeta> => $"{o.Metadata?.NamespaceProperty}/{o.Metadata?.Name}";
 
     private static async IAsyncEnumerable<KubeTableEvent> Stream(ConsoleApi api, ResourceType type, string? ns, string? labelSelector,
-        [EnumeratorCancellation] CancellationToken ct)
+        string? fieldSelector, [EnumeratorCancellation] CancellationToken ct)
     {
-        var table = await api.ListTableAsync(type, ns, labelSelector, ct);
+        var table = await api.ListTableAsync(type, ns, labelSelector, fieldSelector, ct);
         yield return new KubeTableEvent("SNAPSHOT", null, table.Columns, table.ResourceVersion, null) { Rows = table.Rows };
         var rv = table.ResourceVersion;
-        await foreach (var e in api.WatchTableAsync(type, ns, labelSelector, rv, ct))
+        await foreach (var e in api.WatchTableAsync(type, ns, labelSelector, fieldSelector, rv, ct))
         {
             yield return e;
         }
     }
 
     private static async IAsyncEnumerable<(string Type, IReadOnlyList<T> Items)> ObjectStream<T>(ResourceClient client, ResourceType type, string? ns,
-        [EnumeratorCancellation] CancellationToken ct)
+        string? fieldSelector, [EnumeratorCancellation] CancellationToken ct)
     {
-        var page = await client.ListAsync<T>(type, ns, null, null, null, 0, null, ct);
+        var page = await client.ListAsync<T>(type, ns, null, fieldSelector, null, 0, null, ct);
         yield return ("SNAPSHOT", page.Items);
-        await foreach (var e in client.WatchAsync<T>(type, ns, null, null, page.ResourceVersion, 1800, ct))
+        await foreach (var e in client.WatchAsync<T>(type, ns, null, fieldSelector, page.ResourceVersion, 1800, ct))
         {
             if (e.Type == "ERROR")
             {

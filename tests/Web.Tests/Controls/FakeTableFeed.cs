@@ -15,7 +15,7 @@ internal sealed class FakeTableFeed : ITableFeed
 
     public void Push(LiveSnapshot<KubeRow> snapshot) => _snapshots.Writer.TryWrite(snapshot);
 
-    public async IAsyncEnumerable<LiveSnapshot<KubeRow>> FollowAsync(ResourceType type, string? ns, string? labelSelector,
+    public async IAsyncEnumerable<LiveSnapshot<KubeRow>> FollowAsync(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
         [EnumeratorCancellation] CancellationToken ct)
     {
         Follows.Add((type.Plural, ns, labelSelector));

@@ -112,10 +112,36 @@ public sealed class ResourceTableTests : IAsyncLifetime
         table.WaitForAssertion(() => Assert.Empty(table.FindAll("#watch-reconnecting")));
     }
 
+    [Fact]
+    public void AFilter_ShowsOnlyAcceptedRows_AndReportsThem()
+    {
+        IReadOnlyList<KubeRow>? reported = null;
+        var table = _ctx.Render<ResourceTable>(p => p.Add(t => t.Kind, _pods).Add(t => t.Namespace, "default").Add(t => t.Compact, true)
+            .Add(t => t.Id, "owned-pods").Add(t => t.Filter, (Func<KubeRow, bool>)(r => r.Name.StartsWith("web", StringComparison.Ordinal)))
+            .Add(t => t.RowsChanged, (IReadOnlyList<KubeRow> rows) => reported = rows));
+        _feed.Push(Snapshot(Rows.Pod("web-a", "Running", "0", 5), Rows.Pod("db-0", "Running", "0", 1)));
+
+        table.WaitForAssertion(() => Assert.Equal(["web-a"], Names(table, "#owned-pods")));
+        Assert.Empty(table.FindAll("#table-search"));
+        Assert.Equal(["web-a"], reported!.Select(r => r.Name));
+    }
+
+    [Fact]
+    public void LongLists_AreVirtualized_SoNotEveryRowIsRendered()
+    {
+        var table = _ctx.Render<ResourceTable>(p => p.Add(t => t.Kind, _pods).Add(t => t.Namespace, "default"));
+        var many = Enumerable.Range(0, 3000).Select(i => Rows.Pod($"p-{i:0000}", "Running", "0", 1)).ToArray();
+        _feed.Push(Snapshot(many));
+
+        table.WaitForAssertion(() => Assert.Equal("3000", table.Find("#resource-table").GetAttribute("data-rows")));
+        Assert.True(table.FindAll("tbody tr[data-name]").Count < 200);
+        Assert.Equal("3000 of 3000", table.Find("#table-count").TextContent);
+    }
+
     private static LiveSnapshot<KubeRow> Snapshot(params KubeRow[] rows) => new(Rows.PodColumns, rows, true, null);
 
-    private static string[] Names(IRenderedComponent<ResourceTable> table) =>
-        [.. table.FindAll("tbody tr").Select(r => r.GetAttribute("data-name")!)];
+    private static string[] Names(IRenderedComponent<ResourceTable> table, string id = "#resource-table") =>
+        [.. table.FindAll($"{id} tbody tr").Select(r => r.GetAttribute("data-name")!)];
 
     public Task InitializeAsync() => Task.CompletedTask;
 

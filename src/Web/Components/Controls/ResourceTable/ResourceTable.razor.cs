@@ -7,10 +7,16 @@ namespace KubeWeb.Web.Components.Controls;
 
 /// <summary>
 /// A live list of one kind with kubectl's columns (the API's Table output), kept current by a
-/// watch; searching and sorting happen here, the label selector is sent to the API.
+/// watch; searching and sorting happen here, the label selector is sent to the API. Long lists
+/// are virtualized so only the rows on screen are rendered.
 /// </summary>
 public sealed partial class ResourceTable : ComponentBase, IDisposable
 {
+    /// <summary>Lists longer than this render only the rows in view.</summary>
+    public const int VirtualizeAbove = 200;
+
+    private const float RowHeight = 37;
+
     private CancellationTokenSource? _cts;
     private LiveSnapshot<KubeRow>? _snapshot;
     private TableSort _sort = TableSort.Default;
@@ -18,7 +24,8 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     private string? _selector;
     private string? _selectorError;
     private bool _wide;
-    private (ConsoleKind Kind, string? Ns, string? Selector)? _following;
+    private (ConsoleKind Kind, string? Ns, string? Selector, string? Fields)? _following;
+    private (LiveSnapshot<KubeRow>? Snapshot, string? Search, TableSort Sort, Func<KubeRow, bool>? Filter, List<KubeRow> Rows)? _view;
 
     [Parameter, EditorRequired]
     public ConsoleKind Kind { get; set; } = default!;
@@ -26,6 +33,26 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     /// <summary>Null or empty lists every namespace.</summary>
     [Parameter]
     public string? Namespace { get; set; }
+
+    /// <summary>Sent to the API with the list and watch (e.g. <c>spec.nodeName=node-1</c>).</summary>
+    [Parameter]
+    public string? FieldSelector { get; set; }
+
+    /// <summary>Rows shown are those this accepts (owner/owned navigation); applied here, not by the API.</summary>
+    [Parameter]
+    public Func<KubeRow, bool>? Filter { get; set; }
+
+    /// <summary>Without the toolbar (search, selector, wide): for tables embedded in detail pages.</summary>
+    [Parameter]
+    public bool Compact { get; set; }
+
+    /// <summary>The table element's id.</summary>
+    [Parameter]
+    public string Id { get; set; } = "resource-table";
+
+    /// <summary>Told the rows shown after each change (after <see cref="Filter"/>), e.g. to follow their children.</summary>
+    [Parameter]
+    public EventCallback<IReadOnlyList<KubeRow>> RowsChanged { get; set; }
 
     /// <summary>Per-row buttons (delete, scale ...), rendered in the last column.</summary>
     [Parameter]
@@ -48,13 +75,33 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     private IEnumerable<(KubeColumn Col, int Index)> VisibleColumns =>
         (_snapshot?.Columns ?? []).Select((c, i) => (c, i)).Where(x => _wide || x.c.Priority == 0);
 
-    private IReadOnlyList<KubeRow> Rows => _snapshot is null ? [] : TableView.Apply(_snapshot.Items, _snapshot.Columns, Search, _sort);
+    /// <summary>Filtered, searched and sorted once per change, not once per use.</summary>
+    private List<KubeRow> Rows
+    {
+        get
+        {
+            if (_view is { } v && ReferenceEquals(v.Snapshot, _snapshot) && v.Search == Search && v.Sort == _sort && ReferenceEquals(v.Filter, Filter))
+            {
+                return v.Rows;
+            }
 
-    private string CountText => _snapshot is null ? "" : $"{Rows.Count} of {_snapshot.Items.Count}";
+            List<KubeRow> rows = [];
+            if (_snapshot is not null)
+            {
+                var source = Filter is null ? _snapshot.Items : _snapshot.Items.Where(Filter);
+                rows = [.. TableView.Apply(source, _snapshot.Columns, Search, _sort)];
+            }
+
+            _view = (_snapshot, Search, _sort, Filter, rows);
+            return rows;
+        }
+    }
+
+    private string CountText => _snapshot is null ? "" : $"{Rows.Count} of {(Filter is null ? _snapshot.Items.Count : _snapshot.Items.Count(Filter))}";
 
     protected override void OnParametersSet()
     {
-        if (_following != (Kind, ScopedNamespace, _selector))
+        if (_following != (Kind, ScopedNamespace, _selector, FieldSelector))
         {
             Follow();
         }
@@ -65,7 +112,7 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
         _cts?.Cancel();
         _cts?.Dispose();
         _cts = new CancellationTokenSource();
-        _following = (Kind, ScopedNamespace, _selector);
+        _following = (Kind, ScopedNamespace, _selector, FieldSelector);
         _snapshot = null;
         _ = RunAsync(_cts.Token);
     }
@@ -74,10 +121,17 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     {
         try
         {
-            await foreach (var snapshot in Feed.FollowAsync(Kind.Type, ScopedNamespace, _selector, ct))
+            await foreach (var snapshot in Feed.FollowAsync(Kind.Type, ScopedNamespace, _selector, FieldSelector, ct))
             {
                 _snapshot = snapshot;
-                await InvokeAsync(StateHasChanged);
+                await InvokeAsync(async () =>
+                {
+                    StateHasChanged();
+                    if (RowsChanged.HasDelegate)
+                    {
+                        await RowsChanged.InvokeAsync(Rows);
+                    }
+                });
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

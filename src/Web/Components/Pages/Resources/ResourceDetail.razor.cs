@@ -1,16 +1,25 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
+using KubeWeb.Core.Serialization;
 using KubeWeb.Web.Api;
+using KubeWeb.Web.Live;
 using KubeWeb.Web.State;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace KubeWeb.Web.Components.Pages.Resources;
 
-/// <summary>One object: summary, events and YAML, with scale and delete.</summary>
-public sealed partial class ResourceDetail : ComponentBase
+/// <summary>One object, kept live by a watch on its name: summary, kind-specific tabs and actions, events and YAML.</summary>
+public sealed partial class ResourceDetail : ComponentBase, IDisposable
 {
+    private CancellationTokenSource? _cts;
+    private (string, string, string)? _following;
     private JsonObject? _object;
+    private V1Pod? _pod;
+    private V1Deployment? _deployment;
     private ApiProblem? _problem;
+    private bool _deleted;
     private int _tab;
 
     [Parameter]
@@ -27,6 +36,9 @@ public sealed partial class ResourceDetail : ComponentBase
     private ConsoleSession Session { get; set; } = default!;
 
     [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
     private ConsoleKind? Kind => ConsoleKinds.ByPlural(Plural);
@@ -37,6 +49,10 @@ public sealed partial class ResourceDetail : ComponentBase
 
     private int Replicas => _object?["spec"]?["replicas"] is JsonValue v && v.TryGetValue<int>(out var r) ? r : 0;
 
+    private V1Pod? Pod => _pod;
+
+    private V1Deployment? Deployment => _deployment;
+
     private List<BreadcrumbItem> Crumbs =>
     [
         new(Kind?.Title ?? Plural, Kind?.ListHref ?? "/"),
@@ -44,26 +60,64 @@ public sealed partial class ResourceDetail : ComponentBase
         new(Name, null, disabled: true),
     ];
 
-    protected override Task OnParametersSetAsync() => LoadAsync();
-
-    private async Task LoadAsync()
+    protected override void OnParametersSet()
     {
-        if (Kind is null)
+        if (Kind is null || _following == (Plural, Ns, Name))
         {
             return;
         }
 
+        _following = (Plural, Ns, Name);
+        _cts?.Cancel();
+        _cts?.Dispose();
+        _cts = new CancellationTokenSource();
+        _object = null;
+        _problem = null;
+        _deleted = false;
+        _tab = 0;
+        _ = FollowAsync(Kind, _cts.Token);
+    }
+
+    private async Task FollowAsync(ConsoleKind kind, CancellationToken ct)
+    {
         try
         {
-            var api = await Session.GetApiAsync();
-            _object = await api.GetJsonAsync(Kind.Type, Namespace, Name, CancellationToken.None);
-            _problem = null;
+            await foreach (var s in LiveFeeds.ObjectAsync(Session, kind.Type, Namespace, Name, Time, ct))
+            {
+                await InvokeAsync(() =>
+                {
+                    _problem = s.Problem;
+                    if (s.Items.Count > 0)
+                    {
+                        Set(s.Items[0]);
+                        _deleted = false;
+                    }
+                    else if (s.Problem is null && _object is not null)
+                    {
+                        _deleted = true;
+                    }
+
+                    StateHasChanged();
+                });
+            }
         }
-        catch (Exception e)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            _problem = ApiErrors.Describe(e);
         }
     }
 
+    private void Set(JsonObject obj)
+    {
+        _object = obj;
+        _pod = Plural == "pods" ? obj.Deserialize<V1Pod>(KubeJson.Options) : null;
+        _deployment = Plural == "deployments" ? obj.Deserialize<V1Deployment>(KubeJson.Options) : null;
+    }
+
     private void Deleted() => Navigation.NavigateTo(Kind!.ListHref);
+
+    public void Dispose()
+    {
+        _cts?.Cancel();
+        _cts?.Dispose();
+    }
 }

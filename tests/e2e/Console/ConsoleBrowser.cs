@@ -1,0 +1,91 @@
+using Microsoft.Playwright;
+
+namespace KubeWeb.E2E.Console;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (no browser download), shared by the console fixtures.
+/// Every request a page makes is checked: anything not to this machine is recorded and aborted.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public string ScreenshotDir { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    /// <summary>Requests to hosts other than this machine (must stay empty).</summary>
+    public List<string> ExternalRequests { get; } = [];
+
+    public static async Task<ConsoleBrowser> LaunchAsync()
+    {
+        var b = new ConsoleBrowser();
+        Directory.CreateDirectory(b.ScreenshotDir);
+        b._playwright = await Playwright.CreateAsync();
+        b.Browser = await b._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        return b;
+    }
+
+    /// <summary>A fresh browser context (cookies, storage) at 1280×800 whose requests are confined to this machine.</summary>
+    public async Task<IPage> NewPageAsync(string baseUrl)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            BaseURL = baseUrl,
+        });
+        await context.RouteAsync("**/*", async route =>
+        {
+            var uri = new Uri(route.Request.Url);
+            if (uri.Scheme is "data" or "blob" || uri.Host is "127.0.0.1" or "localhost" or "[::1]")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            lock (ExternalRequests)
+            {
+                ExternalRequests.Add(route.Request.Url);
+            }
+
+            await route.AbortAsync();
+        });
+        return await context.NewPageAsync();
+    }
+
+    public static async Task SignInAsync(IPage page, string token)
+    {
+        await page.GotoAsync("/");
+        await page.FillAsync("#token", token);
+        await page.ClickAsync("#signin-submit");
+        await page.WaitForSelectorAsync("#console-main[data-interactive='true']");
+    }
+
+    public Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+
+    public static async Task CloseAsync(IPage page)
+    {
+        // Unload properly so the Blazor circuit closes and server shutdown does not wait for it.
+        await page.CloseAsync(new PageCloseOptions { RunBeforeUnload = true });
+        await page.Context.CloseAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
