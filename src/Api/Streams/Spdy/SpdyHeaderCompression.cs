@@ -52,33 +52,28 @@ internal static class SpdyHeaderBlock
     }
 }
 
-/// <summary>The compressing side of one direction's header context.</summary>
-internal sealed class SpdyHeaderCompressor
+/// <summary>
+/// The compressing side of the server's header context. kubectl's reader takes a zlib stream with or
+/// without the preset dictionary; .NET's zlib (without one) gives the sync flush spdystream expects
+/// after every block, which SharpZipLib's flush does not.
+/// </summary>
+internal sealed class SpdyHeaderCompressor : IDisposable
 {
-    private readonly Deflater _deflater = new(Deflater.DEFAULT_COMPRESSION, noZlibHeaderOrFooter: false);
-    private readonly byte[] _buffer = new byte[4096];
+    private readonly MemoryStream _output = new();
+    private readonly System.IO.Compression.ZLibStream _zlib;
 
-    public SpdyHeaderCompressor() => _deflater.SetDictionary(SpdyDictionary.Bytes);
+    public SpdyHeaderCompressor() => _zlib = new System.IO.Compression.ZLibStream(_output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true);
 
     public byte[] Compress(IReadOnlyList<KeyValuePair<string, string>> headers)
     {
-        var block = SpdyHeaderBlock.Encode(headers);
-        _deflater.SetInput(block);
-        _deflater.Flush();
-        using var ms = new MemoryStream();
-        while (true)
-        {
-            var n = _deflater.Deflate(_buffer);
-            if (n == 0)
-            {
-                break;
-            }
-
-            ms.Write(_buffer, 0, n);
-        }
-
-        return ms.ToArray();
+        _zlib.Write(SpdyHeaderBlock.Encode(headers));
+        _zlib.Flush();
+        var bytes = _output.ToArray();
+        _output.SetLength(0);
+        return bytes;
     }
+
+    public void Dispose() => _zlib.Dispose();
 }
 
 /// <summary>The decompressing side of one direction's header context.</summary>

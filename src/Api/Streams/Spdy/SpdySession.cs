@@ -115,6 +115,7 @@ internal sealed class SpdySession : IAsyncDisposable
         }
 
         await _transport.DisposeAsync();
+        _compressor.Dispose();
     }
 }
 

@@ -37,8 +37,8 @@ internal static class ConnectionUpgrade
         var stream = await upgrade.UpgradeAsync();
         return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
+            // The header above carries the protocol; this option only accepts token characters, and SPDY/3.1+… has a '/'.
             IsServer = true,
-            SubProtocol = protocol,
             KeepAliveInterval = TimeSpan.FromSeconds(30),
         });
     }
