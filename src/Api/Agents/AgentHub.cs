@@ -96,7 +96,8 @@ internal sealed partial class AgentHub(
     public IAsyncEnumerable<StreamFrame> StreamInput(string streamId, CancellationToken ct)
     {
         RequireNode();
-        return (streams.Find(streamId, Context.ConnectionId) ?? throw new HubException($"no stream {streamId} on this connection")).ReadInputAsync(ct);
+        // A stream the server already closed (the agent refused it, the client left) has no input.
+        return streams.Find(streamId, Context.ConnectionId)?.ReadInputAsync(ct) ?? AsyncEnumerable.Empty<StreamFrame>();
     }
 
     /// <summary>The agent sends a pod stream's output (see <see cref="AgentStreamProtocol.StreamOutput"/>).</summary>
@@ -110,7 +111,13 @@ internal sealed partial class AgentHub(
         else
         {
             // Closed meanwhile: drain so the agent's upload completes.
-            await foreach (var _ in frames.WithCancellation(Context.ConnectionAborted))
+            try
+            {
+                await foreach (var _ in frames.WithCancellation(Context.ConnectionAborted))
+                {
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or HubException)
             {
             }
         }

@@ -50,6 +50,7 @@ internal sealed partial class PodStreamEndpoints
             throw ApiError.BadRequest("Upgrade request required");
         }
 
+        LogPortForward(pod.Metadata.Name, transport is WebSocketByteStream ? "SPDY in WebSocket" : "SPDY");
         await using var session = new SpdySession(transport);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var running = session.RunAsync(cts.Token);
@@ -172,4 +173,7 @@ internal sealed partial class PodStreamEndpoints
             stream.Send(new StreamFrame(StreamFrameType.Close, 0));
         }
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Microsoft.Extensions.Logging.LogLevel.Debug, "Port-forward to pod {Pod} over {Transport}")]
+    private partial void LogPortForward(string pod, string transport);
 }
