@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using k8s;
+using Microsoft.Extensions.DependencyInjection;
 using k8s.Models;
 using KubeWeb.E2E.Infrastructure;
 using Xunit.Abstractions;
@@ -38,6 +39,32 @@ public sealed partial class StreamScenarios(StreamsCluster cluster, ITestOutputH
         // Ticks come once a second: at least two distinct ones prove the stream stayed open.
         var first = await follow.WaitForLineAsync(l => l.StartsWith("tick ", StringComparison.Ordinal), "a tick line");
         await follow.WaitForLineAsync(l => l.StartsWith("tick ", StringComparison.Ordinal) && l != first, "a later tick line");
+    }
+
+    [Fact]
+    public async Task OpenStreams_DoNotHoldUpTheAgentsOtherCalls()
+    {
+        await cluster.RunPodAsync("busy-a");
+        await using (var follow = _kubectl.StartWatch("logs", "-f", "busy-a"))
+        await using (var attach = _kubectl.StartWatch("attach", "busy-a"))
+        {
+            await follow.WaitForLineAsync(l => l.StartsWith("tick ", StringComparison.Ordinal), "a tick line");
+            // Status reports for a new pod travel on the same hub connection as the open streams.
+            await cluster.RunPodAsync("busy-b");
+            var exec = (await _kubectl.RunAsync("exec", "busy-b", "--", "hostname")).Succeeded();
+            Assert.Equal("busy-b\n", exec.Stdout);
+            var seen = follow.Lines.Count;
+            await follow.WaitForLineAsync(_ => follow.Lines.Count > seen, "a further line while other calls ran");
+        }
+
+        // Clients that went away close their streams, on the server and (through CloseStream) on the agent.
+        var broker = cluster.Server.Services.GetRequiredService<KubeWeb.Api.Streams.AgentStreamBroker>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (broker.OpenCount > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{broker.OpenCount} streams still open");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
