@@ -3,6 +3,7 @@ using KubeWeb.Agent.Connection;
 using KubeWeb.Agent.Node;
 using KubeWeb.Agent.Pods;
 using KubeWeb.Agent.Runtime;
+using KubeWeb.Agent.Streams;
 using KubeWeb.Core.Agents;
 using KubeWeb.Core.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
@@ -28,6 +29,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     private readonly HubConnection _connection;
     private readonly PodStatusBatcher _statuses;
     private readonly PodWorkers _workers;
+    private readonly AgentStreamDispatcher? _streams;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
@@ -36,7 +38,8 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     private RegistrationResult? _registration;
     private int _registrations;
 
-    public NodeAgent(NodeConfig config, IPodRuntime runtime, AgentConnectionSettings settings, TimeProvider time, Random random, ILoggerFactory loggers)
+    /// <param name="streams">Serves logs, exec, attach and port-forward; default: the runtime, when it implements <see cref="IPodStreams"/>.</param>
+    public NodeAgent(NodeConfig config, IPodRuntime runtime, AgentConnectionSettings settings, TimeProvider time, Random random, ILoggerFactory loggers, IPodStreams? streams = null)
     {
         _config = config;
         _settings = settings;
@@ -47,6 +50,10 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _statuses = new PodStatusBatcher(time, loggers.CreateLogger<PodStatusBatcher>());
         _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>()));
         _connection = BuildConnection(settings, random, loggers);
+        if ((streams ?? runtime as IPodStreams) is { } podStreams)
+        {
+            _streams = new AgentStreamDispatcher(_connection, podStreams, loggers.CreateLogger<AgentStreamDispatcher>());
+        }
         // The epoch counts connections (ConnectionId is null without negotiation): a registration
         // only holds for the connection it was made on.
         _connection.Reconnecting += e =>
@@ -231,6 +238,11 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         }
 
         await _workers.DisposeAsync();
+        if (_streams is not null)
+        {
+            await _streams.DisposeAsync();
+        }
+
         await _connection.DisposeAsync();
         _stopping.Dispose();
     }

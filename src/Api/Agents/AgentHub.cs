@@ -21,6 +21,7 @@ internal sealed partial class AgentHub(
     PodStatusWriter statuses,
     NodePodFeed feed,
     AgentSessions sessions,
+    Streams.AgentStreamBroker streams,
     ApiReadiness readiness,
     ILogger<AgentHub> log) : Hub
 {
@@ -91,8 +92,40 @@ internal sealed partial class AgentHub(
         return await Task.WhenAll(reports.Select(r => statuses.ApplyAsync(node, r, Context.ConnectionAborted)));
     }
 
+    /// <summary>The agent reads a pod stream's input (see <see cref="AgentStreamProtocol.StreamInput"/>).</summary>
+    public IAsyncEnumerable<StreamFrame> StreamInput(string streamId, CancellationToken ct)
+    {
+        RequireNode();
+        // A stream the server already closed (the agent refused it, the client left) has no input.
+        return streams.Find(streamId, Context.ConnectionId)?.ReadInputAsync(ct) ?? AsyncEnumerable.Empty<StreamFrame>();
+    }
+
+    /// <summary>The agent sends a pod stream's output (see <see cref="AgentStreamProtocol.StreamOutput"/>).</summary>
+    public async Task StreamOutput(string streamId, IAsyncEnumerable<StreamFrame> frames)
+    {
+        RequireNode();
+        if (streams.Find(streamId, Context.ConnectionId) is { } stream)
+        {
+            await stream.ConsumeOutputAsync(frames, Context.ConnectionAborted);
+        }
+        else
+        {
+            // Closed meanwhile: drain so the agent's upload completes.
+            try
+            {
+                await foreach (var _ in frames.WithCancellation(Context.ConnectionAborted))
+                {
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or HubException)
+            {
+            }
+        }
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        streams.ConnectionLost(Context.ConnectionId);
         if (Context.Items.TryGetValue(NodeKey, out var node) && node is string name)
         {
             sessions.Unbind(name, Context);

@@ -1,3 +1,4 @@
+using KubeWeb.Api.Streams;
 using KubeWeb.Core.Agents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -19,6 +20,7 @@ public static class AgentHubExtensions
         services.AddSingleton<PodStatusWriter>();
         services.AddSingleton<NodePodFeed>();
         services.AddSingleton<AgentSessions>();
+        services.AddPodStreams();
         services.AddSignalR();
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()
             .Configure<AgentHubOptions>((o, agents) => o.MaximumReceiveMessageSize = agents.MaximumReceiveMessageSize);

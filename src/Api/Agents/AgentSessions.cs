@@ -13,6 +13,9 @@ internal sealed class AgentSessions
 
     public IReadOnlyCollection<string> ConnectedNodes => [.. _byNode.Keys];
 
+    /// <summary>The hub connection that speaks for <paramref name="nodeName"/> now, if any.</summary>
+    public string? ConnectionIdOf(string nodeName) => _byNode.TryGetValue(nodeName, out var c) ? c.ConnectionId : null;
+
     /// <summary>Binds and returns the connection this one replaced, if any.</summary>
     public HubCallerContext? Replace(string nodeName, HubCallerContext connection)
     {

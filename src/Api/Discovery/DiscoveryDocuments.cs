@@ -190,6 +190,10 @@ public sealed class DiscoveryDocuments
         "binding" => ("Binding", null, null, ["create"]),
         "eviction" => ("Eviction", "policy", "v1", ["create"]),
         "finalize" => (t.Kind, null, null, ["update"]),
+        "log" => ("Pod", null, null, ["get"]),
+        "exec" => ("PodExecOptions", null, null, ["create", "get"]),
+        "attach" => ("PodAttachOptions", null, null, ["create", "get"]),
+        "portforward" => ("PodPortForwardOptions", null, null, ["create", "get"]),
         _ => (t.Kind, null, null, ["get", "patch", "update"]),
     };
 

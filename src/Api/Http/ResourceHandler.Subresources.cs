@@ -30,9 +30,18 @@ public sealed partial class ResourceHandler
             ("scale", "PUT" or "PATCH") => UpdateScaleAsync(ctx, info, type),
             ("binding", "POST") => BindAsync(ctx, info, type),
             ("eviction", "POST") => EvictAsync(ctx, info, type),
+            ("log", "GET") => PodStreams(ctx).LogsAsync(ctx, RequirePod(type, info)),
+            ("exec" or "attach", "GET" or "POST") => PodStreams(ctx).RemoteCommandAsync(ctx, RequirePod(type, info), attach: sub == "attach"),
+            ("portforward", "GET" or "POST") => PodStreams(ctx).PortForwardAsync(ctx, RequirePod(type, info)),
             _ => throw ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource ({method} {type.GroupResource}/{sub})"),
         };
     }
+
+    private static Streams.PodStreamEndpoints PodStreams(HttpContext ctx) =>
+        ctx.RequestServices.GetService(typeof(Streams.PodStreamEndpoints)) as Streams.PodStreamEndpoints
+            ?? throw ApiError.Unavailable("pod streams need the agent hub, which this server does not run");
+
+    private V1Pod RequirePod(ResourceType type, RequestInfo info) => (V1Pod)Require(type, info).Object;
 
     private Task GetScaleAsync(HttpContext ctx, RequestInfo info, ResourceType type) =>
         Responses.WriteAsync(ctx, 200, ToScale(Require(type, info).Object));

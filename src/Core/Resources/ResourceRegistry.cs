@@ -51,7 +51,7 @@ public sealed class ResourceRegistry
 
         // core/v1
         yield return R<V1Namespace>("", "v1", "namespaces", false, ["ns"], sub: ["status", "finalize"]);
-        yield return R<V1Pod>("", "v1", "pods", true, ["po"], all, ["status", "binding", "eviction"]);
+        yield return R<V1Pod>("", "v1", "pods", true, ["po"], all, ["status", "binding", "eviction", "log", "exec", "attach", "portforward"]);
         yield return R<V1Service>("", "v1", "services", true, ["svc"], all, status);
         yield return R<V1Endpoints>("", "v1", "endpoints", true, ["ep"]);
         yield return R<V1ConfigMap>("", "v1", "configmaps", true, ["cm"]);

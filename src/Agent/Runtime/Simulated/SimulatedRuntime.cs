@@ -9,8 +9,9 @@ namespace KubeWeb.Agent.Runtime.Simulated;
 /// A runtime that runs nothing: a pod's containers "start" after <see cref="SimulatedRuntimeOptions.StartDelay"/>
 /// and "stop" after their grace period (scaled and bounded), init containers complete at once,
 /// pod IPs come from the node's pod CIDR. Lets one machine host hundreds of nodes for scale tests.
+/// Containers write a CRI-format log and serve a few exec commands and their ports (<c>.Streams</c>).
 /// </summary>
-public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvider time) : IPodRuntime
+public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvider time) : IPodRuntime
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SimPod> _pods = new(StringComparer.Ordinal);
@@ -54,6 +55,7 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
             {
                 created = true;
                 var sim = new SimPod(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name, uid, AllocateIp(), now);
+                sim.Ports.UnionWith((pod.Spec.Containers ?? []).SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort));
                 foreach (var c in pod.Spec.InitContainers ?? [])
                 {
                     sim.Containers.Add(new RuntimeContainer(c.Name, NewId(), ImageReference.Normalize(c.Image), ImageId(c.Image), ContainerState.Exited, 0, now, now, 0, "Completed", IsInit: true));
@@ -110,6 +112,7 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
         {
             if (_pods.Remove(podUid, out var sim))
             {
+                DeleteLogs(sim);
                 sim.Stopping?.TrySetResult();
                 if (sim.HostIndex > 0)
                 {
@@ -141,6 +144,7 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
     {
         await Task.Delay(options.StartDelay, time);
         var now = Now();
+        var started = new List<(SimPod, RuntimeContainer)>();
         lock (_lock)
         {
             if (!_pods.TryGetValue(uid, out var sim) || sim.Stopping is not null)
@@ -153,8 +157,14 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
                 if (sim.Containers[i] is { IsInit: false, State: ContainerState.Waiting } c)
                 {
                     sim.Containers[i] = c with { Id = NewId(), State = ContainerState.Running, StartedAt = now, Reason = null };
+                    started.Add((sim, sim.Containers[i]));
                 }
             }
+        }
+
+        foreach (var (sim, c) in started)
+        {
+            LogStarted(sim, c);
         }
 
         PodChanged?.Invoke(uid);
@@ -169,6 +179,7 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
 
         var now = Now();
         TaskCompletionSource? done;
+        var stopped = new List<(SimPod, RuntimeContainer)>();
         lock (_lock)
         {
             // A later, shorter kill moved the deadline; that call's timer finishes the stop.
@@ -181,6 +192,11 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
             {
                 if (sim.Containers[i] is { IsInit: false } c && c.State != ContainerState.Exited)
                 {
+                    if (c.State == ContainerState.Running)
+                    {
+                        stopped.Add((sim, c));
+                    }
+
                     sim.Containers[i] = c.State == ContainerState.Running
                         ? c with { State = ContainerState.Exited, FinishedAt = now, ExitCode = sim.Graceful ? 0 : 137, Reason = sim.Graceful ? "Completed" : "Error" }
                         : c with { State = ContainerState.Exited, StartedAt = null, FinishedAt = now, ExitCode = 0, Reason = "Completed" };
@@ -189,6 +205,11 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
 
             sim.StoppedAt = now;
             done = sim.Stopping;
+        }
+
+        foreach (var (sim, c) in stopped)
+        {
+            LogStopped(sim, c);
         }
 
         PodChanged?.Invoke(uid);
@@ -215,6 +236,8 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
                     StartedAt = now,
                 };
                 changed = true;
+                LogStopped(sim, c);
+                LogStarted(sim, sim.Containers[i]);
             }
         }
 
@@ -295,6 +318,9 @@ public sealed class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvid
         public DateTime CreatedAt { get; }
 
         public List<RuntimeContainer> Containers { get; } = [];
+
+        /// <summary>The container ports the spec declares: the ones a port-forward reaches.</summary>
+        public HashSet<int> Ports { get; } = [];
 
         public TaskCompletionSource? Stopping { get; set; }
 

@@ -14,4 +14,13 @@ public sealed class SimulatedRuntimeOptions
 
     /// <summary>Upper bound of a simulated stop, whatever the grace period.</summary>
     public TimeSpan MaxTerminationDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where containers' CRI-format logs go (<c>&lt;ns&gt;_&lt;pod&gt;_&lt;uid&gt;/&lt;container&gt;/&lt;restart&gt;.log</c>);
+    /// default: a folder of this process under the temp directory.
+    /// </summary>
+    public string? LogDirectory { get; set; }
+
+    /// <summary>A running container also logs a <c>tick N</c> line this often; null: only start and stop lines.</summary>
+    public TimeSpan? LogInterval { get; set; }
 }
