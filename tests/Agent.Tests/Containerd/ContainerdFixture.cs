@@ -152,7 +152,14 @@ public sealed class ContainerdFixture : IAsyncLifetime
 
             if (Environment.GetEnvironmentVariable("KUBEWEB_TEST_KEEP") != "1")
             {
-                Directory.Delete(Dir, recursive: true);
+                try
+                {
+                    Directory.Delete(Dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A lazily unmounted folder may still be going away.
+                }
             }
         }
     }

@@ -102,18 +102,22 @@ public sealed partial class ContainerdRuntime
             st.Timer?.Dispose();
         }
 
-        if (Directory.Exists(_options.LogsDir))
+        try
         {
-            foreach (var dir in Directory.EnumerateDirectories(_options.LogsDir, "*_" + podUid))
+            foreach (var dir in Directory.Exists(_options.LogsDir) ? Directory.GetDirectories(_options.LogsDir, "*_" + podUid) : [])
             {
                 Directory.Delete(dir, recursive: true);
             }
-        }
 
-        var folder = Path.Combine(_options.PodsDir, podUid);
-        if (Directory.Exists(folder))
+            var folder = Path.Combine(_options.PodsDir, podUid);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (DirectoryNotFoundException)
         {
-            Directory.Delete(folder, recursive: true);
+            // Removed by a concurrent removal of the same pod.
         }
 
         PodCgroups.Remove(_options.CgroupFsRoot, SandboxConfigFactory.CgroupParent(_options, podUid), _log);

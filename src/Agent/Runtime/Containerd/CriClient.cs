@@ -44,6 +44,8 @@ internal sealed class CriClient : IDisposable
         {
             HttpHandler = handler,
             MaxReceiveMessageSize = 64 * 1024 * 1024,
+            // A cancelled call is an OperationCanceledException, which callers already treat as "stopping".
+            ThrowOperationCanceledOnCancellation = true,
         });
         Runtime = new RuntimeService.RuntimeServiceClient(_channel);
         Images = new ImageService.ImageServiceClient(_channel);

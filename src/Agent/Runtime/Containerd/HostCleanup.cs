@@ -26,9 +26,15 @@ public static class HostCleanup
         // The root itself goes too (pods' folders are removed by the runtime when they are removed).
         foreach (var dir in PodCgroups.Existing(cgroupFsRoot, cgroupRoot))
         {
-            foreach (var child in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+            try
             {
-                TryRmdir(child);
+                foreach (var child in Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+                {
+                    TryRmdir(child);
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
             }
 
             TryRmdir(dir);
