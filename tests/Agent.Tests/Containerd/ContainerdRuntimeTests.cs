@@ -73,8 +73,10 @@ public sealed class ContainerdRuntimeTests(ContainerdFixture fixture)
 
         var status = await fixture.RunUntilAsync(pod, Running);
 
-        var order = await File.ReadAllTextAsync(Path.Combine(fixture.Options.PodsDir, pod.Metadata.Uid, "volumes", "kubernetes.io~empty-dir", "work", "order"));
-        Assert.Equal("first\nsecond\napp\n", order);
+        var file = Path.Combine(fixture.Options.PodsDir, pod.Metadata.Uid, "volumes", "kubernetes.io~empty-dir", "work", "order");
+        // Running means the process started; its first line may still be on the way.
+        await WaitForAsync(() => File.ReadAllText(file).Contains("app", StringComparison.Ordinal));
+        Assert.Equal("first\nsecond\napp\n", await File.ReadAllTextAsync(file));
         Assert.All(status.InitContainerStatuses, i => Assert.Equal("Completed", i.State.Terminated.Reason));
         Assert.Contains(status.Conditions, c => c.Type == "Initialized" && c.Status == "True");
     }
