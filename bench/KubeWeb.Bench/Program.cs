@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace KubeWeb.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/KubeWeb.Bench -- [--datastore sqlite|postgres] [--pods 3000]</c>:
+/// <c>dotnet run -c Release --project bench/KubeWeb.Bench -- [--datastore sqlite|postgres] [--pods 3000]</c>
+/// (or <c>-- pod-startup</c>, see <see cref="PodStartupBench"/>):
 /// starts the real server in process (HTTPS, port 0, a temp data dir; for postgres a throwaway
 /// PostgreSQL), measures the raw engine and the API, and prints one markdown table.
 /// </summary>
@@ -15,6 +16,11 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["pod-startup", ..])
+        {
+            return await PodStartupBench.RunAsync(args[1..]);
+        }
+
         BenchSettings settings;
         try
         {

@@ -1,5 +1,6 @@
 using KubeWeb.Agent.Node;
 using KubeWeb.Agent.Runtime;
+using KubeWeb.Agent.Runtime.Containerd;
 using KubeWeb.Agent.Runtime.Simulated;
 using Microsoft.Extensions.Logging;
 
@@ -15,17 +16,42 @@ public sealed class AgentHost : IAsyncDisposable
 
     private AgentHost(List<NodeAgent> nodes) => _nodes = nodes;
 
+    /// <summary>
+    /// Starts the agent for any runtime: with containerd, connects to its socket first (the
+    /// Node reports its version), so a missing or silent containerd fails here.
+    /// </summary>
+    /// <exception cref="IOException">The containerd socket is missing.</exception>
+    public static async Task<AgentHost> StartAsync(AgentOptions options, ILoggerFactory loggers, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)
+    {
+        if (options.Runtime != RuntimeKind.Containerd)
+        {
+            return Start(options, loggers, time, random);
+        }
+
+        if (options.NodeCount is not null)
+        {
+            throw new ArgumentException("--nodes needs --runtime simulated");
+        }
+
+        var containerd = options.Containerd ?? throw new ArgumentException("the containerd runtime needs a --container-runtime-endpoint");
+        time ??= TimeProvider.System;
+        var runtime = await ContainerdRuntime.ConnectAsync(containerd, time, loggers, ct);
+        var node = new NodeAgent(Config(options, 0), runtime, options.Connection, time, new Random((random ?? Random.Shared).Next()), loggers);
+        node.Start();
+        return new AgentHost([node]);
+    }
+
     public IReadOnlyList<NodeAgent> Nodes => _nodes;
 
     /// <summary>Starts every node in the background; <see cref="NodeAgent.Registered"/> tells when each is in.</summary>
-    /// <exception cref="NotSupportedException">The runtime is not available (containerd, for now).</exception>
+    /// <exception cref="NotSupportedException">The containerd runtime (it needs <see cref="StartAsync"/>).</exception>
     public static AgentHost Start(AgentOptions options, ILoggerFactory loggers, TimeProvider? time = null, Random? random = null)
     {
         time ??= TimeProvider.System;
         random ??= Random.Shared;
         if (options.Runtime == RuntimeKind.Containerd)
         {
-            throw new NotSupportedException("the containerd runtime is not yet available in this build; run with --runtime simulated");
+            throw new NotSupportedException("the containerd runtime connects asynchronously: use AgentHost.StartAsync");
         }
 
         if (options.NodeCount is < 1)
@@ -71,5 +97,9 @@ public sealed class AgentHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
+        foreach (var runtime in _nodes.Select(n => n.Runtime).OfType<IAsyncDisposable>())
+        {
+            await runtime.DisposeAsync();
+        }
     }
 }

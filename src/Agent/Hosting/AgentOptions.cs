@@ -1,5 +1,6 @@
 using k8s.Models;
 using KubeWeb.Agent.Connection;
+using KubeWeb.Agent.Runtime.Containerd;
 using KubeWeb.Agent.Runtime.Simulated;
 
 namespace KubeWeb.Agent.Hosting;
@@ -31,6 +32,9 @@ public sealed record AgentOptions
     public string? NodeIp { get; init; }
 
     public SimulatedRuntimeOptions Simulated { get; init; } = new();
+
+    /// <summary>The containerd to drive (<see cref="RuntimeKind.Containerd"/>); required for that runtime.</summary>
+    public ContainerdRuntimeOptions? Containerd { get; init; }
 
     /// <summary>Capacity of each simulated node (kwok's defaults).</summary>
     public IReadOnlyDictionary<string, string> SimulatedCapacity { get; init; } = new Dictionary<string, string>

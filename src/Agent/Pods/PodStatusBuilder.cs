@@ -60,13 +60,38 @@ internal static class PodStatusBuilder
             return "Pending";
         }
 
-        if (containers.All(c => c.State?.Terminated is not null))
+        var terminated = containers.Count(c => c.State?.Terminated is not null);
+        var succeeded = containers.Count(c => c.State?.Terminated?.ExitCode == 0);
+        if (rt.StoppedAt is not null && terminated == containers.Count)
         {
-            // Stopped for good (deleted, or a pod that ran to completion): terminal, as kubelet ≥ 1.27 reports it.
-            return containers.All(c => c.State!.Terminated!.ExitCode == 0) ? "Succeeded" : "Failed";
+            // Stopped for good (deleted): terminal, as kubelet ≥ 1.27 reports it.
+            return succeeded == containers.Count ? "Succeeded" : "Failed";
         }
 
-        return containers.Any(c => c.State?.Running is not null) ? "Running" : "Pending";
+        var policy = pod.Spec.RestartPolicy ?? "Always";
+        if (containers.Any(c => c.State?.Running is not null))
+        {
+            return "Running";
+        }
+
+        // The kubelet's getPhase: containers that will restart keep the pod Running once it ran.
+        var ran = containers.Any(c => c.State?.Terminated is not null || c.LastState?.Terminated is not null);
+        if (terminated == containers.Count)
+        {
+            return policy switch
+            {
+                "Always" => "Running",
+                "OnFailure" when succeeded < containers.Count => "Running",
+                _ => succeeded == containers.Count ? "Succeeded" : "Failed",
+            };
+        }
+
+        if (policy == "Never" && (pod.Spec.InitContainers ?? []).Count > 0 && rt.Containers.Any(c => c.IsInit && c.State == ContainerState.Exited && c.ExitCode != 0))
+        {
+            return "Failed";
+        }
+
+        return ran && policy != "Never" ? "Running" : "Pending";
     }
 
     private static V1ContainerStatus ContainerStatus(V1Container spec, RuntimePod? rt, bool init)
@@ -87,22 +112,7 @@ internal static class PodStatusBuilder
             };
         }
 
-        var state = c.State switch
-        {
-            ContainerState.Running => new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = c.StartedAt } },
-            ContainerState.Exited => new V1ContainerState
-            {
-                Terminated = new V1ContainerStateTerminated
-                {
-                    ExitCode = c.ExitCode ?? 0,
-                    Reason = c.Reason ?? (c.ExitCode is 0 or null ? "Completed" : "Error"),
-                    StartedAt = c.StartedAt,
-                    FinishedAt = c.FinishedAt,
-                    ContainerID = c.Id.Length > 0 ? c.Id : null,
-                },
-            },
-            _ => new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = c.Reason ?? "ContainerCreating" } },
-        };
+        var state = State(c);
         var running = c.State == ContainerState.Running;
         return new V1ContainerStatus
         {
@@ -114,8 +124,27 @@ internal static class PodStatusBuilder
             Started = init ? null : running,
             RestartCount = c.RestartCount,
             State = state,
+            LastState = c.Previous is { State: ContainerState.Exited } previous ? State(previous) : null,
         };
     }
+
+    private static V1ContainerState State(RuntimeContainer c) => c.State switch
+    {
+        ContainerState.Running => new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = c.StartedAt } },
+        ContainerState.Exited => new V1ContainerState
+        {
+            Terminated = new V1ContainerStateTerminated
+            {
+                ExitCode = c.ExitCode ?? 0,
+                Reason = c.Reason ?? (c.ExitCode is 0 or null ? "Completed" : "Error"),
+                Message = c.Message,
+                StartedAt = c.StartedAt,
+                FinishedAt = c.FinishedAt,
+                ContainerID = c.Id.Length > 0 ? c.Id : null,
+            },
+        },
+        _ => new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = c.Reason ?? "ContainerCreating", Message = c.Message } },
+    };
 
     private static V1PodCondition Condition(string type, bool ok, DateTime since, string? reason = null, string? message = null) =>
         new() { Type = type, Status = ok ? "True" : "False", LastTransitionTime = since, Reason = reason, Message = message, LastProbeTime = null };

@@ -8,7 +8,11 @@ public enum ContainerState
     Exited,
 }
 
-/// <summary>An immutable snapshot of one container as the runtime sees it.</summary>
+/// <summary>
+/// An immutable snapshot of one container as the runtime sees it. <see cref="Message"/> explains a
+/// waiting or terminated state (an image pull error, a termination message); <see cref="Previous"/>
+/// is the instance before the last restart (the status' <c>lastState</c>).
+/// </summary>
 public sealed record RuntimeContainer(
     string Name,
     string Id,
@@ -20,7 +24,9 @@ public sealed record RuntimeContainer(
     DateTime? FinishedAt = null,
     int? ExitCode = null,
     string? Reason = null,
-    bool IsInit = false);
+    bool IsInit = false,
+    string? Message = null,
+    RuntimeContainer? Previous = null);
 
 /// <summary>An immutable snapshot of one pod (sandbox and containers) as the runtime sees it.</summary>
 public sealed record RuntimePod(

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using KubeWeb.Agent.Connection;
 using KubeWeb.Agent.Hosting;
 using KubeWeb.Agent.Node;
+using KubeWeb.Agent.Runtime.Containerd;
 using KubeWeb.Agent.Runtime.Simulated;
 using Microsoft.Extensions.Logging;
 
@@ -22,20 +23,35 @@ internal static class AgentCommand
         var labels = new Option<string?>("--node-labels") { Description = "Labels to add when registering the node: key=value,..." };
         var taints = new Option<string?>("--register-with-taints") { Description = "Taints the node registers with: key=value:Effect,..." };
         var nodes = new Option<int?>("--nodes") { Description = "Run this many simulated nodes in this process (needs --runtime simulated)" };
+        var endpoint = new Option<string?>("--container-runtime-endpoint") { Description = "containerd's CRI socket, e.g. unix:///run/containerd/containerd.sock (needed with --runtime containerd)" };
+        var dataDir = new Option<string?>("--data-dir", "-d") { Description = "Folder for pod files and logs (default /var/lib/kubeweb/agent, or ./data/agent)" };
         var nodeIp = new Option<string?>("--node-ip") { Description = "The node's InternalIP (default: the host's primary address)" };
         var startDelay = new Option<int>("--simulated-start-delay") { Description = "Milliseconds a simulated pod stays Pending before it runs", DefaultValueFactory = _ => 200 };
         var terminationScale = new Option<double>("--simulated-termination-scale") { Description = "Factor applied to grace periods when simulated pods stop (0.1 = ten times faster)", DefaultValueFactory = _ => 1.0 };
         var command = new Command("agent", "Run a node agent that connects to a KubeWeb server and runs the pods bound to its node")
         {
-            server, tokenFile, caFile, nodeName, runtime, labels, taints, nodes, nodeIp, startDelay, terminationScale,
+            server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale,
         };
         command.SetAction(async (parse, ct) =>
         {
             var kind = parse.GetValue(runtime) == "simulated" ? RuntimeKind.Simulated : RuntimeKind.Containerd;
+            var agentDir = Path.GetFullPath(parse.GetValue(dataDir) ?? Path.Combine(Directory.Exists("/var/lib/kubeweb") ? "/var/lib/kubeweb" : "data", "agent"));
+            ContainerdRuntimeOptions? containerd = null;
             if (kind == RuntimeKind.Containerd)
             {
-                await Console.Error.WriteLineAsync("error: the containerd runtime is not yet available in this build; run with --runtime simulated");
-                return 1;
+                if (parse.GetValue(endpoint) is not { Length: > 0 } socket)
+                {
+                    await Console.Error.WriteLineAsync("error: --runtime containerd needs --container-runtime-endpoint (containerd's CRI socket); `kubeweb server` runs its own containerd for the local node");
+                    return 1;
+                }
+
+                if (parse.GetValue(nodes) is not null)
+                {
+                    await Console.Error.WriteLineAsync("error: --nodes needs --runtime simulated");
+                    return 1;
+                }
+
+                containerd = new ContainerdRuntimeOptions { SocketPath = ContainerdRuntimeOptions.SocketFromEndpoint(socket), DataDir = agentDir };
             }
 
             if (parse.GetValue(nodes) is { } n && n < 1)
@@ -71,6 +87,8 @@ internal static class AgentCommand
                     Labels = NodeFactory.ParseLabels(parse.GetValue(labels)),
                     Taints = NodeFactory.ParseTaints(parse.GetValue(taints)),
                     NodeIp = parse.GetValue(nodeIp),
+                    DataDir = agentDir,
+                    Containerd = containerd,
                     Simulated = new SimulatedRuntimeOptions
                     {
                         StartDelay = TimeSpan.FromMilliseconds(parse.GetValue(startDelay)),
@@ -90,7 +108,18 @@ internal static class AgentCommand
                 b.SetMinimumLevel(LogLevel.Information);
                 b.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             });
-            await using var host = AgentHost.Start(options, loggers);
+            AgentHost host;
+            try
+            {
+                host = await AgentHost.StartAsync(options, loggers, ct: ct);
+            }
+            catch (Exception e) when (e is IOException or Grpc.Core.RpcException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+
+            await using var _ = host;
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

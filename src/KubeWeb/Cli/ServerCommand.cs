@@ -19,11 +19,14 @@ internal static class ServerCommand
         var disableControllers = new Option<bool>("--disable-controllers") { Description = "Run the API without the in-process controller manager and scheduler" };
         var notReadySeconds = new Option<long>("--default-not-ready-toleration-seconds") { Description = "tolerationSeconds of the not-ready NoExecute toleration added to every pod", DefaultValueFactory = _ => 300 };
         var unreachableSeconds = new Option<long>("--default-unreachable-toleration-seconds") { Description = "tolerationSeconds of the unreachable NoExecute toleration added to every pod", DefaultValueFactory = _ => 300 };
+        var disableAgent = new Option<bool>("--disable-agent") { Description = "Run the control plane alone, without a node agent (and containerd) for this machine" };
+        var endpoint = new Option<string?>("--container-runtime-endpoint") { Description = "Use this containerd (CRI socket, e.g. unix:///run/containerd/containerd.sock) instead of starting one under DATA_DIR/containerd" };
+        var nodeName = new Option<string?>("--node-name") { Description = "Name of this machine's node (default: the host name)" };
         var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
 
         var command = new Command("server", "Run the KubeWeb control plane (API server) with an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, graceOption, notReadySeconds, unreachableSeconds,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,6 +49,11 @@ internal static class ServerCommand
                 DisableControllers = parse.GetValue(disableControllers),
                 DefaultNotReadyTolerationSeconds = parse.GetValue(notReadySeconds),
                 DefaultUnreachableTolerationSeconds = parse.GetValue(unreachableSeconds),
+                LocalAgent = parse.GetValue(disableAgent) ? null : new LocalAgentSettings
+                {
+                    ContainerRuntimeEndpoint = parse.GetValue(endpoint),
+                    NodeName = parse.GetValue(nodeName) ?? Agent.Node.HostFacts.NodeName,
+                },
                 Controllers = new Controllers.Hosting.ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(graceOption)) },
             };
 
@@ -58,7 +66,7 @@ internal static class ServerCommand
                 await host.WaitForShutdownAsync(ct);
                 return 0;
             }
-            catch (Exception e) when (e is IOException or ArgumentException or System.Net.Sockets.SocketException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or ArgumentException or System.Net.Sockets.SocketException or InvalidOperationException or Grpc.Core.RpcException)
             {
                 await Console.Error.WriteLineAsync($"kubeweb server: {e.Message}");
                 return 1;

@@ -26,6 +26,8 @@ public sealed class ServerHost : IAsyncDisposable
 
     private IHost? _controllers;
 
+    private LocalAgent? _agent;
+
     private ServerHost(WebApplication app, string url, string kubeconfig, string token)
     {
         _app = app;
@@ -44,6 +46,9 @@ public sealed class ServerHost : IAsyncDisposable
     public string NodeTokenPath { get; private init; } = "";
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The local node agent, when one runs (see <see cref="ServerSettings.LocalAgent"/>).</summary>
+    public LocalAgent? LocalAgent => _agent;
 
     public static async Task<ServerHost> StartAsync(ServerSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
@@ -122,13 +127,31 @@ public sealed class ServerHost : IAsyncDisposable
             server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, controllerOptions, logging, ct);
         }
 
+        if (settings.LocalAgent is { } local)
+        {
+            server._agent = await Hosting.LocalAgent.StartAsync(local, settings.DataDir, url, nodeToken, ca, app.Services.GetRequiredService<ILoggerFactory>(), ct);
+            // On SIGTERM the process ends once the host has stopped, before the caller's DisposeAsync
+            // runs: stop the agent and containerd while the host stops (the API still answers then).
+            app.Lifetime.ApplicationStopping.Register(() => server.StopLocalAgentAsync().GetAwaiter().GetResult());
+        }
+
         return server;
     }
 
     public Task WaitForShutdownAsync(CancellationToken ct = default) => _app.WaitForShutdownAsync(ct);
 
+    private async Task StopLocalAgentAsync()
+    {
+        if (Interlocked.Exchange(ref _agent, null) is { } agent)
+        {
+            await agent.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await StopLocalAgentAsync();
+
         if (_controllers is not null)
         {
             await _controllers.StopAsync();

@@ -28,6 +28,12 @@ public sealed record ServerSettings
     /// <summary>Run the API alone, without the in-process controller manager and scheduler.</summary>
     public bool DisableControllers { get; init; }
 
+    /// <summary>
+    /// The node agent for this machine (containerd); null runs the control plane alone
+    /// (<c>--disable-agent</c>, and what in-process test servers want).
+    /// </summary>
+    public LocalAgentSettings? LocalAgent { get; init; }
+
     /// <summary>Controller manager settings (node monitor grace period, lease timings).</summary>
     public Controllers.Hosting.ControllerManagerOptions Controllers { get; init; } = new();
 

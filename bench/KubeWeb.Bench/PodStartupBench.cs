@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using k8s;
+using k8s.Models;
+using KubeWeb.Agent.Cri.V1;
+using KubeWeb.Agent.Runtime.Containerd;
+using KubeWeb.Host.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/KubeWeb.Bench -- pod-startup [--pods 20] [--rate 5]</c>:
+/// pod startup latency through the whole system (create → Running as a watch sees it) on
+/// <c>kubeweb server</c>'s own containerd, beside the raw CRI time (RunPodSandbox + CreateContainer
+/// + StartContainer) measured on the same containerd in the same run. Needs root and the packages
+/// .ci/run installs; undoes its host changes at the end.
+/// </summary>
+internal static class PodStartupBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var pods = Option(args, "--pods", 20);
+        var rate = Option(args, "--rate", 5);
+        if (ContainerdSupervisor.MissingPrerequisites() is { } missing)
+        {
+            await Console.Error.WriteLineAsync("pod-startup needs root and: " + missing);
+            return 2;
+        }
+
+        var dir = Directory.CreateTempSubdirectory("kwpodbench-").FullName;
+        var cgroupRoot = "/kwbench" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        var ipForward = File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim();
+        ServerHost? server = null;
+        ContainerdConfig? config = null;
+        try
+        {
+            Step("starting kubeweb server with its local containerd");
+            server = await ServerHost.StartAsync(new ServerSettings
+            {
+                DataDir = Path.Combine(dir, "data"),
+                HttpsPort = 0,
+                BindAddress = IPAddress.Loopback,
+                LocalAgent = new LocalAgentSettings { NodeName = "bench", NodeIp = "127.0.0.1", CgroupRoot = cgroupRoot },
+            }, l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+            var local = server.LocalAgent ?? throw new InvalidOperationException("the local agent did not start");
+            config = local.Containerd!.Config;
+            await local.Agent.Nodes[0].Registered.WaitAsync(TimeSpan.FromSeconds(60));
+            using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
+
+            Step($"raw CRI: {pods} pods at {rate}/s");
+            var raw = await RawCriAsync(config.SocketPath, cgroupRoot, pods, rate);
+            Step($"API: {pods} pods at {rate}/s, create → Running through a watch");
+            var api = await ThroughApiAsync(client, pods, rate);
+            var rss = Rss();
+
+            Console.WriteLine($"## Pod startup, {pods} pods at {rate} pods/s (busybox sleep, one container)");
+            Console.WriteLine();
+            Console.WriteLine("| path | p50 | p99 | max |");
+            Console.WriteLine("|---|---|---|---|");
+            Console.WriteLine(Row("raw CRI (RunPodSandbox + Create + Start)", raw));
+            Console.WriteLine(Row("kubeweb: create → Running (watch)", api));
+            Console.WriteLine();
+            Console.WriteLine($"overhead: p50 {Percentile(api, 50) / Percentile(raw, 50):F2}× the raw CRI time, p99 {Percentile(api, 99) / Percentile(raw, 99):F2}×; process RSS (server + agent + bench client) {rss:F0} MiB");
+
+            Step("cleaning up");
+            await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                if (server?.LocalAgent is { } local)
+                {
+                    var runtime = local.Agent.Nodes[0].Runtime;
+                    foreach (var pod in await runtime.ListPodsAsync(CancellationToken.None))
+                    {
+                        await runtime.KillPodAsync(pod.Uid, TimeSpan.Zero, CancellationToken.None);
+                        await runtime.RemovePodAsync(pod.Uid, CancellationToken.None);
+                    }
+                }
+
+                if (server is not null)
+                {
+                    await server.DisposeAsync();
+                }
+            }
+            finally
+            {
+                if (config is not null)
+                {
+                    await HostCleanup.RunAsync(config, cgroupRoot);
+                }
+
+                await File.WriteAllTextAsync("/proc/sys/net/ipv4/ip_forward", ipForward + "\n");
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Sandboxes started straight through CRI (not labelled as KubeWeb's, so the agent leaves them alone), then removed.</summary>
+    private static async Task<List<double>> RawCriAsync(string socket, string cgroupRoot, int count, int rate)
+    {
+        using var cri = new CriClient(socket);
+        var image = (await cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = ImageImporter.BusyboxImage } })).Image.Id;
+        var times = new ConcurrentBag<double>();
+        var ids = new ConcurrentBag<string>();
+        var tasks = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await WaitUntilAsync(clock, TimeSpan.FromSeconds((double)i / rate));
+            var n = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                var uid = Guid.NewGuid().ToString();
+                var sandbox = new PodSandboxConfig
+                {
+                    Metadata = new PodSandboxMetadata { Name = $"raw-{n}", Namespace = "bench", Uid = uid },
+                    Hostname = $"raw-{n}",
+                    Linux = new LinuxPodSandboxConfig { CgroupParent = $"{cgroupRoot}/pod{uid}" },
+                };
+                var container = new ContainerConfig { Metadata = new ContainerMetadata { Name = "app" }, Image = new ImageSpec { Image = image } };
+                container.Command.AddRange(["sleep", "3600"]);
+                var sw = Stopwatch.StartNew();
+                var id = (await cri.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = sandbox })).PodSandboxId;
+                var cid = (await cri.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = id, Config = container, SandboxConfig = sandbox })).ContainerId;
+                await cri.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = cid });
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                ids.Add(id);
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+        foreach (var id in ids)
+        {
+            await cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = id });
+            await cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = id });
+        }
+
+        return [.. times];
+    }
+
+    private static async Task<List<double>> ThroughApiAsync(Kubernetes client, int count, int rate)
+    {
+        var created = new ConcurrentDictionary<string, long>();
+        var running = new ConcurrentDictionary<string, double>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var list = await client.CoreV1.ListNamespacedPodAsync("default");
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var (_, pod) in client.CoreV1.WatchListNamespacedPodAsync("default", resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token))
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (pod.Status?.Phase == "Running" && created.TryGetValue(pod.Metadata.Name, out var start) && running.TryAdd(pod.Metadata.Name, Stopwatch.GetElapsedTime(start, now).TotalMilliseconds) && running.Count == count)
+                {
+                    all.TrySetResult();
+                    return;
+                }
+            }
+        }, cts.Token);
+        var clock = Stopwatch.StartNew();
+        var creates = new List<Task>();
+        for (var i = 0; i < count; i++)
+        {
+            await WaitUntilAsync(clock, TimeSpan.FromSeconds((double)i / rate));
+            var name = $"startup-{i}";
+            created[name] = Stopwatch.GetTimestamp();
+            creates.Add(client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                Spec = new V1PodSpec
+                {
+                    TerminationGracePeriodSeconds = 0,
+                    Containers = [new V1Container { Name = "app", Image = ImageImporter.BusyboxImage, Command = ["sleep", "3600"] }],
+                },
+            }, "default"));
+        }
+
+        await Task.WhenAll(creates);
+        await all.Task.WaitAsync(cts.Token);
+        await cts.CancelAsync();
+        try
+        {
+            await watch;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return [.. running.Values];
+    }
+
+    private static async Task WaitUntilAsync(Stopwatch clock, TimeSpan at)
+    {
+        var wait = at - clock.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+    }
+
+    private static string Row(string what, List<double> ms) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {what} | {Percentile(ms, 50):F0} ms | {Percentile(ms, 99):F0} ms | {ms.Max():F0} ms |");
+
+    private static double Percentile(List<double> values, int p)
+    {
+        var sorted = values.Order().ToList();
+        var index = (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static double Rss()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private static void Step(string what) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {what}");
+}

@@ -1,0 +1,177 @@
+using Grpc.Core;
+using KubeWeb.Agent.Cri.V1;
+using Microsoft.Extensions.Logging;
+using CriState = KubeWeb.Agent.Cri.V1.ContainerState;
+
+namespace KubeWeb.Agent.Runtime.Containerd;
+
+public sealed partial class ContainerdRuntime
+{
+    public Task KillPodAsync(string podUid, TimeSpan gracePeriod, CancellationToken ct)
+    {
+        var st = State(podUid);
+        var deadline = _time.GetUtcNow() + gracePeriod;
+        Task stop;
+        lock (st)
+        {
+            if (st.StoppedAt is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (st.Stop is { } running && running.Deadline <= deadline)
+            {
+                return running.Task.WaitAsync(ct);
+            }
+
+            // First stop, or a shorter grace period than the one in progress: StopContainer again with it.
+            st.Killing = true;
+            stop = StopAsync(st, gracePeriod);
+            st.Stop = (deadline, stop);
+        }
+
+        return stop.WaitAsync(ct);
+    }
+
+    /// <summary>SIGTERM every container with the grace period (containerd sends SIGKILL after it), then stop the sandboxes.</summary>
+    private async Task StopAsync(PodState st, TimeSpan grace)
+    {
+        var ct = _stopping.Token;
+        // Let a sync pass in flight finish; Killing keeps later ones from starting anything.
+        await st.Gate.WaitAsync(ct);
+        st.Gate.Release();
+        var view = await ObserveAsync(st.Uid, ct);
+        var timeout = (long)Math.Ceiling(Math.Max(0, grace.TotalSeconds));
+        await Task.WhenAll(view.Containers.Values.SelectMany(l => l)
+            .Where(c => c.State is CriState.ContainerRunning or CriState.ContainerCreated or CriState.ContainerUnknown)
+            .Select(async c =>
+            {
+                try
+                {
+                    await _cri.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = c.Id, Timeout = timeout }, cancellationToken: ct);
+                }
+                catch (RpcException e) when (CriClient.IsNotFound(e))
+                {
+                }
+
+                _exited.TryRemove(c.Id, out _);
+            }));
+        foreach (var sandbox in view.Sandboxes)
+        {
+            try
+            {
+                await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+            }
+            catch (RpcException e) when (CriClient.IsNotFound(e))
+            {
+            }
+        }
+
+        lock (st)
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            st.StoppedAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        }
+
+        Changed(st.Uid);
+    }
+
+    /// <summary>Removes the pod's sandboxes (and so its containers and IP), log folder, pod folder and pod cgroups.</summary>
+    public async Task RemovePodAsync(string podUid, CancellationToken ct)
+    {
+        var view = await ObserveAsync(podUid, ct);
+        foreach (var sandbox in view.Sandboxes)
+        {
+            try
+            {
+                await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                await _cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+            }
+            catch (RpcException e) when (CriClient.IsNotFound(e))
+            {
+            }
+        }
+
+        foreach (var c in view.Containers.Values.SelectMany(l => l))
+        {
+            _exited.TryRemove(c.Id, out _);
+        }
+
+        if (_pods.TryRemove(podUid, out var st))
+        {
+            st.Timer?.Dispose();
+        }
+
+        try
+        {
+            foreach (var dir in Directory.Exists(_options.LogsDir) ? Directory.GetDirectories(_options.LogsDir, "*_" + podUid) : [])
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+
+            var folder = Path.Combine(_options.PodsDir, podUid);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed by a concurrent removal of the same pod.
+        }
+
+        PodCgroups.Remove(_options.CgroupFsRoot, SandboxConfigFactory.CgroupParent(_options, podUid), _log);
+        Changed(podUid);
+    }
+}
+
+/// <summary>
+/// The pod cgroup folders runc leaves behind (<c>/kubeweb/pod&lt;uid&gt;</c> in every hierarchy):
+/// removed bottom-up with rmdir, which is all cgroupfs allows.
+/// </summary>
+internal static partial class PodCgroups
+{
+    public static void Remove(string cgroupFsRoot, string cgroupPath, ILogger log)
+    {
+        if (!Directory.Exists(cgroupFsRoot))
+        {
+            return;
+        }
+
+        var relative = cgroupPath.TrimStart('/');
+        foreach (var hierarchy in Directory.EnumerateDirectories(cgroupFsRoot))
+        {
+            var dir = Path.Combine(hierarchy, relative);
+            if (Directory.Exists(dir))
+            {
+                RemoveTree(dir, log);
+            }
+        }
+    }
+
+    /// <summary>Every hierarchy's folder for <paramref name="cgroupPath"/> that still exists.</summary>
+    public static IReadOnlyList<string> Existing(string cgroupFsRoot, string cgroupPath) =>
+        Directory.Exists(cgroupFsRoot)
+            ? [.. Directory.EnumerateDirectories(cgroupFsRoot).Select(h => Path.Combine(h, cgroupPath.TrimStart('/'))).Where(Directory.Exists)]
+            : [];
+
+    private static void RemoveTree(string dir, ILogger log)
+    {
+        foreach (var child in Directory.EnumerateDirectories(dir))
+        {
+            RemoveTree(child, log);
+        }
+
+        try
+        {
+            Directory.Delete(dir, recursive: false);
+        }
+        catch (IOException e)
+        {
+            LogCgroupBusy(log, dir, e.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not remove cgroup {Path}: {Reason}")]
+    private static partial void LogCgroupBusy(ILogger log, string path, string reason);
+}

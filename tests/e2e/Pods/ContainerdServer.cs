@@ -1,0 +1,117 @@
+using System.Net;
+using System.Security.Cryptography;
+using k8s;
+using KubeWeb.Agent.Runtime.Containerd;
+using KubeWeb.E2E.Infrastructure;
+using KubeWeb.Host.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.E2E.Pods;
+
+/// <summary>
+/// <c>kubeweb server</c> as a user runs it: the control plane plus the local node agent with
+/// the containerd it supervises under the data dir (images built and imported). Disposal removes
+/// the pods, stops everything and undoes the host changes (shims, mounts, bridge, cgroups,
+/// ip_forward). Needs root and the Debian packages .ci/run installs.
+/// </summary>
+public sealed class ContainerdServer : IAsyncLifetime
+{
+    private string? _ipForward;
+
+    public string Dir { get; } = Directory.CreateTempSubdirectory("kwpods-").FullName;
+
+    public string CgroupRoot { get; } = "/kwe2e" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+
+    public ServerHost Server { get; private set; } = null!;
+
+    public Kubernetes Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (ContainerdSupervisor.MissingPrerequisites() is { } missing)
+        {
+            throw new InvalidOperationException("the pod scenarios need root and: " + missing);
+        }
+
+        _ipForward = File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim();
+        Server = await ServerHost.StartAsync(new ServerSettings
+        {
+            DataDir = Path.Combine(Dir, "data"),
+            HttpsPort = 0,
+            BindAddress = IPAddress.Loopback,
+            LocalAgent = new LocalAgentSettings { NodeName = "local", NodeIp = "127.0.0.1", CgroupRoot = CgroupRoot },
+        }, logging: b =>
+        {
+            b.AddProvider(new FileLoggerProvider(Path.Combine(Dir, "server.log")));
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddFilter("Microsoft", LogLevel.Warning);
+            b.AddFilter("System.Net.Http", LogLevel.Warning);
+        });
+        if (Server.LocalAgent is null)
+        {
+            throw new InvalidOperationException($"the local agent did not start; see {Path.Combine(Dir, "server.log")}");
+        }
+
+        await Server.LocalAgent.Agent.Nodes[0].Registered.WaitAsync(TimeSpan.FromSeconds(60));
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Server.KubeconfigPath));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        var config = Server?.LocalAgent?.Containerd?.Config;
+        try
+        {
+            if (Server?.LocalAgent is { } local)
+            {
+                var runtime = local.Agent.Nodes[0].Runtime;
+                foreach (var pod in await runtime.ListPodsAsync(CancellationToken.None))
+                {
+                    await runtime.KillPodAsync(pod.Uid, TimeSpan.Zero, CancellationToken.None);
+                    await runtime.RemovePodAsync(pod.Uid, CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                if (Server is not null)
+                {
+                    await Server.DisposeAsync();
+                }
+            }
+            finally
+            {
+                await CleanHostAsync(config);
+            }
+        }
+    }
+
+    private async Task CleanHostAsync(ContainerdConfig? config)
+    {
+        {
+            if (config is not null)
+            {
+                await HostCleanup.RunAsync(config, CgroupRoot);
+            }
+
+            if (_ipForward is not null)
+            {
+                await File.WriteAllTextAsync("/proc/sys/net/ipv4/ip_forward", _ipForward + "\n");
+            }
+
+            if (Environment.GetEnvironmentVariable("KUBEWEB_E2E_KEEP") != "1")
+            {
+                try
+                {
+                    Directory.Delete(Dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A lazily unmounted folder may still be going away.
+                }
+            }
+        }
+    }
+}
