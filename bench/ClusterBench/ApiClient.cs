@@ -51,23 +51,38 @@ internal sealed class ApiClient : IDisposable
         return response;
     }
 
+    /// <summary>429s answered so far; each was retried after its Retry-After, as client-go does.</summary>
+    public int Throttled => Volatile.Read(ref _throttled);
+
+    private int _throttled;
+
     private async Task<string> SendAsync(HttpMethod method, string path, string? json, string? contentType, params HttpStatusCode[] ok)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, contentType!);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
-        }
+            using var request = new HttpRequestMessage(method, path);
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8, contentType!);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
+            }
 
-        using var response = await _http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        if (!ok.Contains(response.StatusCode))
-        {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {body}");
-        }
+            using var response = await _http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 10)
+            {
+                Interlocked.Increment(ref _throttled);
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
 
-        return body;
+            if (!ok.Contains(response.StatusCode))
+            {
+                throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {body}");
+            }
+
+            return body;
+        }
     }
 
     public void Dispose() => _http.Dispose();

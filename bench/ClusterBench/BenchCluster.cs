@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using KubeWeb.Api.Agents;
 using KubeWeb.Host.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace KubeWeb.Bench.Cluster;
@@ -38,6 +40,8 @@ internal sealed class BenchCluster : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Critical)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        // The default /16 holds 256 node /24s (as k3s's); 1,000 simulated nodes need a wider range.
+        server.Services.GetRequiredService<AgentHubOptions>().ClusterCidr = "10.64.0.0/12";
         var caFile = Path.Combine(dataDir, "tls", "ca.crt");
         var api = new ApiClient(server.Url, server.AdminToken, await File.ReadAllTextAsync(caFile), connections);
         await WaitReadyAsync(api);

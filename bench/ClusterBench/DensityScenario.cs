@@ -87,6 +87,7 @@ internal static class DensityScenario
             busy.P99, "ms", 50, atMost: true, "F1");
         report.Row("churn: deletions sent / failed; back to all Running after", $"{churnCount} / {deleteErrors}; {(recovered ? $"{recovery.TotalSeconds:F1} s" : "not within the limit")}");
         report.Row("server RSS after the churn", $"{afterRss:F0} MiB");
+        report.Row("bench requests answered 429 (retried after Retry-After)", $"{api.Throttled}");
     }
 
     private static async Task<(int Count, double P50, double P99)> UpdateConfigMapsAsync(ApiClient api, int perSecond, TimeSpan duration, int generation)
