@@ -130,7 +130,7 @@ internal static class DensityScenario
          "spec":{"replicas":REPLICAS,"selector":{"matchLabels":{"app":"web"}},
           "template":{"metadata":{"labels":{"app":"web"}},
            "spec":{"containers":[{"name":"web","image":"registry.local/web:1.0","resources":{"requests":{"cpu":"100m","memory":"128Mi"}}}]}}}}
-        """;
+        """.Replace("REPLICAS", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     private static string ConfigMapJson(int i, int generation) =>
         $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-{{{i}}}"},"data":{"generation":"{{{generation}}}","config.yaml":"{{{new string('x', 512)}}}"}}""";

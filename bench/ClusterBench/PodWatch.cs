@@ -15,6 +15,7 @@ internal sealed class PodWatch : IAsyncDisposable
     private readonly Task _loop;
     private int _bound;
     private int _running;
+    private int _events;
 
     private PodWatch(HttpResponseMessage response)
     {
@@ -23,6 +24,9 @@ internal sealed class PodWatch : IAsyncDisposable
 
     /// <summary>Pods seen bound so far (deleted ones included).</summary>
     public int Bound => Volatile.Read(ref _bound);
+
+    /// <summary>Watch events received (ADDED, MODIFIED, DELETED): writes per pod as a client sees them.</summary>
+    public int Events => Volatile.Read(ref _events);
 
     /// <summary>Pods now Running and not terminating.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -100,6 +104,7 @@ internal sealed class PodWatch : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _events);
         var meta = obj.GetProperty("metadata");
         var name = meta.GetProperty("name").GetString()!;
         var bound = obj.TryGetProperty("spec", out var spec) && spec.TryGetProperty("nodeName", out var n) && n.GetString() is { Length: > 0 };

@@ -14,7 +14,7 @@ internal static class SchedulerScenario
     {
         var (nodes, pods) = (s.SchedulerNodes, s.SchedulerPods);
         double throughput, createRate, p50, p99, serverRss, agentRss;
-        int bound, throttled;
+        int bound, throttled, events;
         TimeSpan registered;
         await using (var cluster = await BenchCluster.StartAsync("node", nodes, s.Clients, s))
         {
@@ -50,6 +50,8 @@ internal static class SchedulerScenario
             serverRss = Rss.Self();
             agentRss = cluster.Agents.RssMiB();
             throttled = cluster.Api.Throttled;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            events = watch.Events;
         }
 
         BenchCluster.Log("in-memory scheduler");
@@ -63,6 +65,7 @@ internal static class SchedulerScenario
         report.Row("pods bound", $"{bound}/{pods}");
         report.Row("API create rate alone (POST only)", $"{createRate:F0} pods/s ({throttled} POSTs answered 429 and retried)");
         report.Row("create → bound latency per pod", $"p50 {p50:F0} ms, p99 {p99:F0} ms");
+        report.Row("pod watch events per pod (create, bind, agent status writes)", $"{(double)events / pods:F1}");
         report.Row("in-memory scheduler (bench/SchedulerBench workload, no API)", $"{raw:F0} pods/s");
         report.Row("through-API ÷ in-memory", $"{throughput / raw:F2}");
         report.Row("RSS: server process (+ bench client) / agent process", $"{serverRss:F0} MiB / {agentRss:F0} MiB");
