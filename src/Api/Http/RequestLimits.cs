@@ -8,7 +8,9 @@ namespace KubeWeb.Api.Http;
 /// The last line of defence at the API edge: caps requests in flight (kube-apiserver's
 /// <c>--max-requests-inflight</c> / <c>--max-mutating-requests-inflight</c>, answered with 429 and
 /// Retry-After), and turns any unexpected exception into an InternalError <c>Status</c> instead of
-/// a bare 500 page. Long-running requests (watches) are not counted.
+/// a bare 500 page. Long-running requests (watches, WebSocket upgrades such as the agent hub's
+/// connections, which last as long as the node is up) are not counted, as kube-apiserver exempts
+/// its long-running requests: otherwise 400 connected nodes would leave no room for any read.
 /// </summary>
 public sealed partial class RequestLimits(RequestDelegate next, ILogger<RequestLimits> log)
 {
@@ -24,7 +26,9 @@ public sealed partial class RequestLimits(RequestDelegate next, ILogger<RequestL
         var mutating = ctx.Request.Method is not ("GET" or "HEAD" or "OPTIONS");
         ref var counter = ref mutating ? ref _mutations : ref _reads;
         var limit = mutating ? MaxMutationsInFlight : MaxReadsInFlight;
-        var counted = !isWatch;
+        // The WebSockets feature is only added later, by the hub's own pipeline: read the handshake itself.
+        var upgrade = ctx.Request.Headers.Upgrade.Count > 0 || HttpMethods.IsConnect(ctx.Request.Method);
+        var counted = !isWatch && !upgrade;
         if (counted && Interlocked.Increment(ref counter) > limit)
         {
             Interlocked.Decrement(ref counter);

@@ -17,7 +17,7 @@ public static class AppsServiceCollectionExtensions
             return services;
         }
 
-        services.AddSingleton<IPodControl>(sp => new ApiPodControl(sp.GetRequiredService<k8s.IKubernetes>()));
+        services.AddSingleton<IPodControl>(sp => new ApiPodControl(sp.GetRequiredService<k8s.IKubernetes>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReplicaSetReconciler>();
         services.AddSingleton<DeploymentReconciler>();
         services.AddSingleton<IController>(sp => sp.GetRequiredService<ReplicaSetReconciler>());

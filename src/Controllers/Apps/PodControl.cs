@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using KubeWeb.Controllers.Runtime;
 
 namespace KubeWeb.Controllers.Apps;
 
@@ -17,8 +18,8 @@ internal interface IPodControl
     Task SetOwnerReferencesAsync(V1Pod pod, IList<V1OwnerReference> ownerReferences, CancellationToken ct);
 }
 
-/// <summary><see cref="IPodControl"/> through the API.</summary>
-internal sealed class ApiPodControl(IKubernetes client) : IPodControl
+/// <summary><see cref="IPodControl"/> through the API; creates and deletes wait out a 429 (<see cref="Throttling"/>).</summary>
+internal sealed class ApiPodControl(IKubernetes client, TimeProvider time) : IPodControl
 {
     public Task<V1Pod> CreateAsync(string ns, V1PodTemplateSpec template, V1OwnerReference controllerRef, CancellationToken ct)
     {
@@ -37,13 +38,13 @@ internal sealed class ApiPodControl(IKubernetes client) : IPodControl
             },
             Spec = ObjectCopy.Clone(template.Spec),
         };
-        return client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: ct);
+        return Throttling.RetryAsync(() => client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: ct), time, ct);
     }
 
     public async Task DeleteAsync(string ns, string name, string uid, CancellationToken ct)
     {
         var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid } };
-        await client.CoreV1.DeleteNamespacedPodAsync(name, ns, options, cancellationToken: ct);
+        await Throttling.RetryAsync(() => client.CoreV1.DeleteNamespacedPodAsync(name, ns, options, cancellationToken: ct), time, ct);
     }
 
     public async Task SetOwnerReferencesAsync(V1Pod pod, IList<V1OwnerReference> ownerReferences, CancellationToken ct)

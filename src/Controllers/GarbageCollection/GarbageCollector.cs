@@ -115,7 +115,10 @@ public sealed partial class GarbageCollector : Reconciler, IController, IInforme
             _dependents.GetOrAdd(r.Uid, _ => new ConcurrentDictionary<string, byte>())[$"{resource}|{key}"] = 0;
         }
 
-        if (obj.Metadata.OwnerReferences is { Count: > 0 })
+        // As upstream's graph builder: a dependent is checked when it appears or its owner references
+        // change (and again when an owner goes). Every pod status write and node Lease renewal used to
+        // queue a check that could not change anything.
+        if (obj.Metadata.OwnerReferences is { Count: > 0 } && (old is null || !SameOwners(old.Metadata.OwnerReferences, obj.Metadata.OwnerReferences)))
         {
             Queue.Add($"d|{resource}|{key}");
         }
@@ -133,6 +136,26 @@ public sealed partial class GarbageCollector : Reconciler, IController, IInforme
                 Queue.Add("d|" + d);
             }
         }
+    }
+
+    private static bool SameOwners(IList<V1OwnerReference>? a, IList<V1OwnerReference>? b)
+    {
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < (a?.Count ?? 0); i++)
+        {
+            var (x, y) = (a![i], b![i]);
+            if (x.Uid != y.Uid || x.Name != y.Name || x.Kind != y.Kind || x.ApiVersion != y.ApiVersion
+                || x.Controller != y.Controller || x.BlockOwnerDeletion != y.BlockOwnerDeletion)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private string ResourceOf(IKubernetesObject<V1ObjectMeta> obj) =>

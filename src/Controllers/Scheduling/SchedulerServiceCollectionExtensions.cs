@@ -25,7 +25,7 @@ public static class SchedulerServiceCollectionExtensions
             var events = new EventRecorder(client, "default-scheduler", time, logs.CreateLogger<EventRecorder>());
             var reporter = new ApiSchedulingReporter(client, events, time, logs.CreateLogger<ApiSchedulingReporter>());
             return new SchedulerController(sp.GetRequiredService<InformerFactory>(), getPod => new Scheduler(
-                getPod, new ApiBinder(client), reporter, sp.GetRequiredService<SchedulerOptions>(), time, new Random(),
+                getPod, new ApiBinder(client, time), reporter, sp.GetRequiredService<SchedulerOptions>(), time, new Random(),
                 logs.CreateLogger<Scheduler>()));
         });
         return services;

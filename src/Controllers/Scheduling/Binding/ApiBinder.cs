@@ -2,11 +2,16 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using KubeWeb.Controllers.Runtime;
 
 namespace KubeWeb.Controllers.Scheduling.Binding;
 
-/// <summary>Binds through the official client's <c>CreateNamespacedPodBindingAsync</c>.</summary>
-internal sealed class ApiBinder(IKubernetes client) : IBinder
+/// <summary>
+/// Binds through the official client's <c>CreateNamespacedPodBindingAsync</c>. A 429 is retried
+/// after its Retry-After (<see cref="Throttling"/>) rather than sending an already placed pod
+/// through the scheduler's back-off.
+/// </summary>
+internal sealed class ApiBinder(IKubernetes client, TimeProvider time) : IBinder
 {
     public async Task BindAsync(V1Pod pod, string nodeName, CancellationToken ct)
     {
@@ -19,7 +24,8 @@ internal sealed class ApiBinder(IKubernetes client) : IBinder
         };
         try
         {
-            await client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
+            await Throttling.RetryAsync(
+                () => client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct), time, ct);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using KubeWeb.Agent.Connection;
+using KubeWeb.Agent.Hosting;
+using KubeWeb.Agent.Runtime.Simulated;
+using Microsoft.Extensions.Logging;
+
+namespace KubeWeb.Bench.Cluster;
+
+/// <summary>
+/// The simulated nodes run in a child process (this executable, <c>agents</c> mode) so the bench
+/// process's RSS and CPU are the server's (plus a small client), as with <c>kubeweb agent --nodes N</c>
+/// on its own. The child prints <c>ready</c> once every node registered and exits when its stdin closes.
+/// </summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    private const string Ready = "ready";
+    private readonly Process _process;
+
+    private AgentProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static async Task<AgentProcess> StartAsync(string url, string tokenFile, string caFile, string prefix, int nodes, TimeSpan startDelay, TimeSpan limit)
+    {
+        var info = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        var self = Environment.ProcessPath!;
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(AgentProcess).Assembly.Location);
+        }
+
+        info.FileName = self;
+        foreach (var a in new[] { "agents", url, tokenFile, caFile, prefix, nodes.ToString(CultureInfo.InvariantCulture), ((int)startDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        // The agents are not what is measured: a small workstation heap is enough for them.
+        info.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(info)!;
+        var agents = new AgentProcess(process);
+        try
+        {
+            using var cts = new CancellationTokenSource(limit);
+            while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line == Ready)
+                {
+                    _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                    return agents;
+                }
+            }
+
+            throw new InvalidOperationException($"the agent process exited ({process.ExitCode}) before its nodes registered");
+        }
+        catch
+        {
+            await agents.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Resident set of the agent process, in MiB.</summary>
+    public double RssMiB() => Rss.Of(_process.Id);
+
+    /// <summary>The child's entry point: <c>agents URL TOKEN_FILE CA_FILE PREFIX NODES START_DELAY_MS</c>.</summary>
+    public static async Task<int> RunChildAsync(string[] args)
+    {
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
+        var host = AgentHost.Start(new AgentOptions
+        {
+            Connection = new AgentConnectionSettings
+            {
+                Server = new Uri(args[1]),
+                Token = (await File.ReadAllTextAsync(args[2])).Trim(),
+                CertificateAuthority = X509CertificateLoader.LoadCertificateFromFile(args[3]),
+                MaxReconnectDelay = TimeSpan.FromSeconds(2),
+            },
+            NodeName = args[4],
+            NodeCount = int.Parse(args[5], CultureInfo.InvariantCulture),
+            Runtime = RuntimeKind.Simulated,
+            Simulated = new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(int.Parse(args[6], CultureInfo.InvariantCulture)), TerminationScale = 0.01 },
+        }, loggers);
+        await using (host)
+        {
+            await Task.WhenAll(host.Nodes.Select(n => n.Registered));
+            Console.Out.WriteLine(Ready);
+            await Console.Out.FlushAsync();
+
+            // Stdin closes when the parent disposes us or dies: either way, stop.
+            await Console.In.ReadToEndAsync();
+        }
+
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.StandardInput.Close();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        _process.Dispose();
+    }
+}
+
+internal static class Rss
+{
+    public static double Self() => Of(Environment.ProcessId);
+
+    /// <summary>VmRSS of a process, in MiB.</summary>
+    public static double Of(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+}

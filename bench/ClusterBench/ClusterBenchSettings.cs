@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace KubeWeb.Bench.Cluster;
+
+/// <summary>What one run measures. Every wait is bounded by <see cref="Limit"/>, so a run always ends.</summary>
+internal sealed record ClusterBenchSettings
+{
+    public string Scenario { get; init; } = "all";
+
+    /// <summary>Simulated nodes of the scheduler scenario (one agent process, one SignalR connection each).</summary>
+    public int SchedulerNodes { get; init; } = 1000;
+
+    public int SchedulerPods { get; init; } = 10_000;
+
+    /// <summary>Concurrent HTTP clients creating the scheduler scenario's pods.</summary>
+    public int Clients { get; init; } = 32;
+
+    public int DensityNodes { get; init; } = 100;
+
+    public int DensityPods { get; init; } = 3000;
+
+    /// <summary>Pod deletions per second during the churn phase; each brings a replacement (create, bind, run).</summary>
+    public int ChurnPerSecond { get; init; } = 20;
+
+    public TimeSpan ChurnDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>ConfigMap updates per second measured during the churn.</summary>
+    public int UpdatesPerSecond { get; init; } = 20;
+
+    public TimeSpan StartDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan Limit { get; init; } = TimeSpan.FromSeconds(120);
+
+    public static ClusterBenchSettings Parse(string[] args)
+    {
+        var s = new ClusterBenchSettings();
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int() => int.Parse(value, CultureInfo.InvariantCulture);
+            s = args[i] switch
+            {
+                "--scenario" => value is "scheduler" or "density" or "all" ? s with { Scenario = value } : throw new ArgumentException($"--scenario is scheduler, density or all, not {value}"),
+                "--nodes" => s with { SchedulerNodes = Int() },
+                "--pods" => s with { SchedulerPods = Int() },
+                "--clients" => s with { Clients = Int() },
+                "--density-nodes" => s with { DensityNodes = Int() },
+                "--density-pods" => s with { DensityPods = Int() },
+                "--churn" => s with { ChurnPerSecond = Int() },
+                "--churn-seconds" => s with { ChurnDuration = TimeSpan.FromSeconds(Int()) },
+                "--start-delay-ms" => s with { StartDelay = TimeSpan.FromMilliseconds(Int()) },
+                "--limit-seconds" => s with { Limit = TimeSpan.FromSeconds(Int()) },
+                _ => throw new ArgumentException(
+                    $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --clients N, " +
+                    "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N"),
+            };
+        }
+
+        return s;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace KubeWeb.Bench.Cluster;
+
+/// <summary>
+/// Scheduler throughput through the API: N simulated nodes, M bare pods POSTed by concurrent
+/// clients, each counted bound when a pod watch first shows its spec.nodeName. Beside it, the
+/// same scheduler in memory (no API, no binder) for the ratio.
+/// </summary>
+internal static class SchedulerScenario
+{
+    public static async Task RunAsync(ClusterBenchSettings s, Report report)
+    {
+        var (nodes, pods) = (s.SchedulerNodes, s.SchedulerPods);
+        double throughput, createRate, p50, p99, serverRss, agentRss;
+        int bound, throttled, events;
+        TimeSpan registered;
+        await using (var cluster = await BenchCluster.StartAsync("node", nodes, s.Clients, s))
+        {
+            registered = cluster.AgentsRegistered;
+            await cluster.WaitNodesReadyAsync(nodes, s.Limit);
+            await using var watch = await PodWatch.StartAsync(cluster.Api, "bench");
+            BenchCluster.Log($"creating {pods} pods from {s.Clients} clients");
+            var started = new long[pods];
+            var next = -1;
+            var clock = Stopwatch.StartNew();
+            var t0 = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, s.Clients).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < pods && clock.Elapsed < s.Limit)
+                {
+                    started[i] = Stopwatch.GetTimestamp();
+                    await cluster.Api.PostAsync("/api/v1/namespaces/bench/pods", PodJson(i));
+                }
+            })));
+            var created = clock.Elapsed;
+            createRate = pods / created.TotalSeconds;
+            BenchCluster.Log($"created in {created.TotalSeconds:F1} s; {watch.Bound} bound so far");
+            await watch.WaitAsync(w => w.Bound >= pods, s.Limit);
+            var times = watch.BoundTimes();
+            bound = times.Count;
+            var last = times.Max(t => t.BoundAt);
+            throughput = bound / Stopwatch.GetElapsedTime(t0, last).TotalSeconds;
+            var latencies = times.Select(t => Stopwatch.GetElapsedTime(started[int.Parse(t.Name.AsSpan(4), CultureInfo.InvariantCulture)], t.BoundAt).TotalMilliseconds).ToList();
+            p50 = Percentiles.Of(latencies, 0.5);
+            p99 = Percentiles.Of(latencies, 0.99);
+            BenchCluster.Log($"{bound} bound: {throughput:F0} pods/s");
+            serverRss = Rss.Self();
+            agentRss = cluster.Agents.RssMiB();
+            throttled = cluster.Api.Throttled;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            events = watch.Events;
+        }
+
+        BenchCluster.Log("in-memory scheduler");
+        InMemoryScheduler.Run(nodes, Math.Min(pods, 2000));
+        var raw = InMemoryScheduler.Run(nodes, pods);
+
+        report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
+            $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +
+            $"Pods are POSTed by {s.Clients} concurrent clients; throughput is pods bound ÷ (first POST → last pod seen bound on a watch).");
+        report.Row("create → bound throughput", throughput, "pods/s", 700, atMost: false);
+        report.Row("pods bound", $"{bound}/{pods}");
+        report.Row("API create rate alone (POST only)", $"{createRate:F0} pods/s ({throttled} POSTs answered 429 and retried)");
+        report.Row("create → bound latency per pod", $"p50 {p50:F0} ms, p99 {p99:F0} ms");
+        report.Row("pod watch events per pod (create, bind, agent status writes)", $"{(double)events / pods:F1}");
+        report.Row("in-memory scheduler (bench/SchedulerBench workload, no API)", $"{raw:F0} pods/s");
+        report.Row("through-API ÷ in-memory", $"{throughput / raw:F2}");
+        report.Row("RSS: server process (+ bench client) / agent process", $"{serverRss:F0} MiB / {agentRss:F0} MiB");
+    }
+
+    private static string PodJson(int i) =>
+        $$$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"pod-{{{{i:D5}}}}","labels":{"app":"sched-{{{{i / 100}}}}"}},"spec":{"containers":[{"name":"app","image":"registry.local/bench:1.0","resources":{"requests":{"cpu":"100m","memory":"256Mi"}}}]}}""";
+}
