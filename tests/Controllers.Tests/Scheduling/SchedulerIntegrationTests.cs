@@ -102,16 +102,18 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task ManyPods_FillNodesByResources_WithoutOvercommitting()
     {
-        await CreateNodeAsync("n1", cpu: "2");
-        await CreateNodeAsync("n2", cpu: "2");
+        // Own nodes and pods, pinned together, so other tests' nodes and pods on the shared server do not count.
+        Dictionary<string, string> pool = new() { ["pool"] = "fill" };
+        await CreateNodeAsync("n1", cpu: "2", labels: pool);
+        await CreateNodeAsync("n2", cpu: "2", labels: pool);
         for (var i = 0; i < 5; i++)
         {
-            await CreatePodAsync($"worker-{i}", cpu: "1");
+            await CreatePodAsync($"worker-{i}", cpu: "1", selector: pool);
         }
 
         var placed = await EventuallyAsync(async () =>
         {
-            var pods = (await Client.CoreV1.ListNamespacedPodAsync("default")).Items;
+            var pods = (await Client.CoreV1.ListNamespacedPodAsync("default")).Items.Where(p => p.Metadata.Name.StartsWith("worker-", StringComparison.Ordinal)).ToList();
             var bound = pods.Where(p => !string.IsNullOrEmpty(p.Spec.NodeName)).ToList();
             var parked = pods.Any(p => p.Status?.Conditions?.Any(c => c is { Type: "PodScheduled", Status: "False" }) == true);
             return bound.Count == 4 && parked ? bound : null;
