@@ -16,8 +16,10 @@ public sealed class AgentStreamTests
         await Task.Delay(50);
         Assert.False(send.IsCompleted);
 
-        await stream.ConsumeOutputAsync(Frames(new StreamFrame(StreamFrameType.Credit, Value: 4)), default);
+        // The agent's output stays open until the send is through: an output that ends closes the stream.
+        var consuming = stream.ConsumeOutputAsync(FramesUntil(send, new StreamFrame(StreamFrameType.Credit, Value: 4)), default);
         await send.WaitAsync(TimeSpan.FromSeconds(5));
+        await consuming.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(await input.MoveNextAsync());
         Assert.Equal("ef"u8.ToArray(), input.Current.Data);
     }
@@ -52,6 +54,17 @@ public sealed class AgentStreamTests
         var frame = await stream.ReadAsync(default);
         Assert.Equal((StreamFrameType.Error, "the node's agent disconnected"), (frame!.Type, frame.Text));
         Assert.Null(await stream.ReadAsync(default));
+    }
+
+    private static async IAsyncEnumerable<StreamFrame> FramesUntil(Task done, params StreamFrame[] frames)
+    {
+        foreach (var f in frames)
+        {
+            await Task.Yield();
+            yield return f;
+        }
+
+        await done;
     }
 
     private static async IAsyncEnumerable<StreamFrame> Frames(params StreamFrame[] frames)
