@@ -26,10 +26,12 @@ public sealed class ManagedFieldsTracker
             return;
         }
 
-        var oldNode = old is null ? null : ToNode(old);
-        var newNode = ToNode(obj);
-        var result = FieldManager.Update(oldNode, newNode, manager, obj.GetType(), type.ApiVersion, now, subresource,
-            subresource == "status" ? StatusIgnored : MainIgnored);
+        // The ignored half (spec for status writes, status for the rest) cannot change ownership, so
+        // it is dropped before the comparison: for pods that halves the work on the hottest write path.
+        var ignored = subresource == "status" ? StatusIgnored : MainIgnored;
+        var oldNode = old is null ? null : Without(ToNode(old), ignored);
+        var newNode = Without(ToNode(obj), ignored);
+        var result = FieldManager.Update(oldNode, newNode, manager, obj.GetType(), type.ApiVersion, now, subresource, ignored);
         obj.Metadata.ManagedFields = result["metadata"]?["managedFields"]?.Deserialize<IList<V1ManagedFieldsEntry>>(KubeJson.Options);
     }
 
@@ -71,6 +73,16 @@ public sealed class ManagedFieldsTracker
         PatchErrorKind.Malformed => ApiError.BadRequest(e.Message),
         _ => new ApiError(422, "Invalid", e.Message),
     };
+
+    private static JsonObject Without(JsonObject node, string[] fields)
+    {
+        foreach (var f in fields)
+        {
+            node.Remove(f);
+        }
+
+        return node;
+    }
 
     private static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> obj) =>
         JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!.AsObject();
