@@ -1,0 +1,102 @@
+using KubeWeb.E2E.Infrastructure;
+using Xunit.Abstractions;
+
+namespace KubeWeb.E2E.Pods;
+
+/// <summary>kubectl logs, exec, cp and port-forward against real pods run through containerd.</summary>
+[Trait("Category", "E2E")]
+[Trait("Category", "Containerd")]
+public sealed class PodStreamScenarios(ContainerdServer fixture, ITestOutputHelper output) : IClassFixture<ContainerdServer>, IDisposable
+{
+    private const string Image = "--image=localhost/kubeweb/busybox:1.0";
+    private readonly Infrastructure.Kubectl _kubectl = new(fixture.Server.KubeconfigPath, output);
+    private readonly string _tmp = Directory.CreateTempSubdirectory("kw-streams-").FullName;
+
+    private async Task RunPodAsync(string name, params string[] command)
+    {
+        (await _kubectl.RunAsync(["run", name, Image, "--", .. command])).Succeeded();
+        (await _kubectl.RunAsync(["wait", $"pod/{name}", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
+    }
+
+    [Fact]
+    public async Task Logs_AndFollowSeesALaterLine()
+    {
+        await RunPodAsync("logs1", "sh", "-c", "echo hello from main; exec sleep 3600");
+
+        var logs = await WaitForAsync(async () => (await _kubectl.RunAsync("logs", "logs1")).Succeeded().Stdout, s => s.Contains("hello from main", StringComparison.Ordinal));
+        Assert.Equal("hello from main\n", logs);
+
+        await using var follow = _kubectl.StartWatch("logs", "-f", "logs1");
+        await follow.WaitForLineAsync(l => l.Contains("hello from main", StringComparison.Ordinal), "the existing line");
+        (await _kubectl.RunAsync("exec", "logs1", "--", "sh", "-c", "echo a later line > /proc/1/fd/1")).Succeeded();
+        await follow.WaitForLineAsync(l => l.Contains("a later line", StringComparison.Ordinal), "the later line", TimeSpan.FromSeconds(20));
+        (await _kubectl.RunAsync("delete", "pod", "logs1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Exec_OutputExitCodeAndStdin()
+    {
+        await RunPodAsync("exec1", "sleep", "3600");
+
+        Assert.Equal("hi\n", (await _kubectl.RunAsync("exec", "exec1", "--", "echo", "hi")).Succeeded().Stdout);
+
+        var failed = await _kubectl.RunAsync("exec", "exec1", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        Assert.Equal(3, failed.ExitCode);
+        Assert.Equal("out\n", failed.Stdout);
+        Assert.Contains("err", failed.Stderr, StringComparison.Ordinal);
+
+        var cat = await _kubectl.RunAsync(["exec", "-i", "exec1", "--", "cat"], "one\ntwo\n", TimeSpan.FromSeconds(30));
+        Assert.Equal("one\ntwo\n", cat.Succeeded().Stdout);
+
+        var wc = await _kubectl.RunAsync(["exec", "-i", "exec1", "--", "sh", "-c", "wc -l; exit 4"], "a\nb\nc\n", TimeSpan.FromSeconds(30));
+        Assert.Equal(4, wc.ExitCode);
+        Assert.Equal("3", wc.Stdout.Trim());
+        (await _kubectl.RunAsync("delete", "pod", "exec1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Cp_IntoThePodAndBackOut()
+    {
+        await RunPodAsync("cp1", "sleep", "3600");
+        var local = Path.Combine(_tmp, "in.txt");
+        var content = string.Join('\n', Enumerable.Range(0, 2000).Select(i => $"line {i}")) + "\n";
+        await File.WriteAllTextAsync(local, content);
+
+        (await _kubectl.RunAsync(["cp", local, "cp1:/tmp/in.txt"], null, TimeSpan.FromSeconds(30))).Succeeded();
+        Assert.Equal("2000", (await _kubectl.RunAsync("exec", "cp1", "--", "sh", "-c", "wc -l < /tmp/in.txt")).Succeeded().Stdout.Trim());
+
+        var back = Path.Combine(_tmp, "out.txt");
+        (await _kubectl.RunAsync(["cp", "cp1:/tmp/in.txt", back], null, TimeSpan.FromSeconds(30))).Succeeded();
+        Assert.Equal(content, await File.ReadAllTextAsync(back));
+        (await _kubectl.RunAsync("delete", "pod", "cp1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    private static async Task<string> WaitForAsync(Func<Task<string>> get, Func<string, bool> done)
+    {
+        var s = "";
+        for (var i = 0; i < 50; i++)
+        {
+            s = await get();
+            if (done(s))
+            {
+                return s;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return s;
+    }
+
+    public void Dispose()
+    {
+        _kubectl.Dispose();
+        try
+        {
+            Directory.Delete(_tmp, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
