@@ -65,7 +65,7 @@ public sealed partial class ContainerdRuntime : IPodStreams
             throw new PodStreamException(500, $"error executing command in container: {e.Status.Detail}");
         }
 
-        return await CriWebSocketProcess.ConnectAsync(url, request, ct);
+        return await ConnectProcessAsync(url, request, ct);
     }
 
     public async Task<IContainerProcess> AttachAsync(PodStreamTarget target, PodExecRequest request, CancellationToken ct)
@@ -89,7 +89,7 @@ public sealed partial class ContainerdRuntime : IPodStreams
             throw new PodStreamException(500, $"error attaching to container: {e.Status.Detail}");
         }
 
-        return await CriWebSocketProcess.ConnectAsync(url, request, ct);
+        return await ConnectProcessAsync(url, request, ct);
     }
 
     public async Task<Stream> PortForwardAsync(PodStreamTarget target, int port, CancellationToken ct)
@@ -188,6 +188,13 @@ public sealed partial class ContainerdRuntime : IPodStreams
             return false;
         }
     }
+
+    /// <summary>
+    /// WebSocket (v4) unless stdin is wanted: v4 cannot end stdin alone (closing the socket also drops the
+    /// output and the exit status), so those sessions use SPDY, whose streams close one by one.
+    /// </summary>
+    private static Task<IContainerProcess> ConnectProcessAsync(string url, PodExecRequest request, CancellationToken ct) =>
+        request.Stdin ? CriSpdyProcess.ConnectAsync(url, request, ct) : CriWebSocketProcess.ConnectAsync(url, request, ct);
 
     internal static async Task<ClientWebSocket> ConnectWebSocketAsync(string url, CancellationToken ct)
     {
