@@ -71,6 +71,25 @@ public sealed class PodStreamScenarios(ContainerdServer fixture, ITestOutputHelp
         (await _kubectl.RunAsync("delete", "pod", "cp1", "--grace-period=1", "--wait=false")).Succeeded();
     }
 
+    [Fact]
+    public async Task PortForward_ReachesHttpdInThePod()
+    {
+        await RunPodAsync("pf1", "httpd", "-f", "-p", "8080", "-h", "/var/www");
+
+        await using var forward = _kubectl.StartWatch("port-forward", "pod/pf1", ":8080");
+        var line = await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), "the forwarding line");
+        var port = int.Parse(line["Forwarding from 127.0.0.1:".Length..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 3; i++)
+        {
+            // A new connection (and CRI stream) each time.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+            var body = await http.GetStringAsync($"http://127.0.0.1:{port}/index.html");
+            Assert.Contains("kubeweb busybox", body, StringComparison.Ordinal);
+        }
+
+        (await _kubectl.RunAsync("delete", "pod", "pf1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
     private static async Task<string> WaitForAsync(Func<Task<string>> get, Func<string, bool> done)
     {
         var s = "";
