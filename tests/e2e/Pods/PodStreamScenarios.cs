@@ -59,16 +59,45 @@ public sealed class PodStreamScenarios(ContainerdServer fixture, ITestOutputHelp
     {
         await RunPodAsync("cp1", "sleep", "3600");
         var local = Path.Combine(_tmp, "in.txt");
-        var content = string.Join('\n', Enumerable.Range(0, 2000).Select(i => $"line {i}")) + "\n";
+        var content = string.Join('\n', Enumerable.Range(0, 200_000).Select(i => $"line {i}")) + "\n";
         await File.WriteAllTextAsync(local, content);
 
         (await _kubectl.RunAsync(["cp", local, "cp1:/tmp/in.txt"], null, TimeSpan.FromSeconds(30))).Succeeded();
-        Assert.Equal("2000", (await _kubectl.RunAsync("exec", "cp1", "--", "sh", "-c", "wc -l < /tmp/in.txt")).Succeeded().Stdout.Trim());
+        Assert.Equal("200000", (await _kubectl.RunAsync("exec", "cp1", "--", "sh", "-c", "wc -l < /tmp/in.txt")).Succeeded().Stdout.Trim());
 
         var back = Path.Combine(_tmp, "out.txt");
         (await _kubectl.RunAsync(["cp", "cp1:/tmp/in.txt", back], null, TimeSpan.FromSeconds(30))).Succeeded();
         Assert.Equal(content, await File.ReadAllTextAsync(back));
         (await _kubectl.RunAsync("delete", "pod", "cp1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    [Fact]
+    public async Task LogsPrevious_ShowsTheLastAttempt()
+    {
+        (await _kubectl.RunAsync("run", "prev1", Image, "--restart=Always", "--", "sh", "-c", "echo run $(cat /proc/uptime); sleep 1; exit 1")).Succeeded();
+
+        var restarted = await WaitForAsync(
+            async () => (await _kubectl.RunAsync("get", "pod", "prev1", "-o", "jsonpath={.status.containerStatuses[0].restartCount}")).Stdout,
+            s => int.TryParse(s, out var n) && n >= 1);
+        Assert.True(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        var previous = (await _kubectl.RunAsync("logs", "prev1", "--previous")).Succeeded().Stdout;
+        Assert.StartsWith("run ", previous, StringComparison.Ordinal);
+
+        (await _kubectl.RunAsync("delete", "pod", "prev1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    [Fact]
+    public async Task Exec_UnknownContainerAndMissingCommand_AreErrors()
+    {
+        await RunPodAsync("err1", "sleep", "3600");
+
+        var missing = await _kubectl.RunAsync("exec", "err1", "--", "/no/such/binary");
+        Assert.NotEqual(0, missing.ExitCode);
+        var wrong = await _kubectl.RunAsync("exec", "err1", "-c", "nope", "--", "true");
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("nope", wrong.Stderr, StringComparison.Ordinal);
+
+        (await _kubectl.RunAsync("delete", "pod", "err1", "--grace-period=1", "--wait=false")).Succeeded();
     }
 
     [Fact]
