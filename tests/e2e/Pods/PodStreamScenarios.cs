@@ -101,6 +101,34 @@ public sealed class PodStreamScenarios(ContainerdServer fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Attach_WithStdin_ReachesTheMainProcess()
+    {
+        const string manifest = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: att1
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: main
+                image: localhost/kubeweb/busybox:1.0
+                stdin: true
+                stdinOnce: true
+                command: ["sh", "-c", "while read l; do echo got $l; done; echo bye"]
+            """;
+        (await _kubectl.RunAsync(["apply", "-f", "-"], manifest)).Succeeded();
+        (await _kubectl.RunAsync(["wait", "pod/att1", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
+
+        var attach = await _kubectl.RunAsync(["attach", "-i", "att1"], "hello\nworld\n", TimeSpan.FromSeconds(30));
+        Assert.Contains("got hello\ngot world\n", attach.Stdout, StringComparison.Ordinal);
+
+        var logs = await WaitForAsync(async () => (await _kubectl.RunAsync("logs", "att1")).Stdout, l => l.Contains("bye", StringComparison.Ordinal));
+        Assert.Equal("got hello\ngot world\nbye\n", logs);
+        (await _kubectl.RunAsync("delete", "pod", "att1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    [Fact]
     public async Task PortForward_ReachesHttpdInThePod()
     {
         await RunPodAsync("pf1", "httpd", "-f", "-p", "8080", "-h", "/var/www");
