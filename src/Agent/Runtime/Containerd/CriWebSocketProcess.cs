@@ -100,7 +100,9 @@ internal sealed class CriWebSocketProcess : IContainerProcess
                 }
             }
 
-            // v4 has no per-channel close: closing our side of the socket is the only end-of-stdin signal.
+            // v4 has no per-channel close: closing our side of the socket is the only end-of-stdin signal, and
+            // containerd's server then closes the whole connection (output and status are lost). Sessions
+            // with stdin therefore go over SPDY (CriSpdyProcess); this is only a fallback.
             await _send.WaitAsync(ct);
             try
             {
