@@ -34,6 +34,17 @@ public sealed class PodStreamScenarios(ContainerdServer fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task LogsFollow_EndsWhenTheContainerExits()
+    {
+        (await _kubectl.RunAsync("run", "fin1", Image, "--restart=Never", "--", "sh", "-c", "echo a; sleep 3; echo b")).Succeeded();
+        (await _kubectl.RunAsync(["wait", "pod/fin1", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
+
+        var follow = await _kubectl.RunAsync(["logs", "-f", "fin1"], null, TimeSpan.FromSeconds(30));
+        Assert.Equal("a\nb\n", follow.Succeeded().Stdout);
+        (await _kubectl.RunAsync("delete", "pod", "fin1", "--grace-period=1", "--wait=false")).Succeeded();
+    }
+
+    [Fact]
     public async Task Exec_OutputExitCodeAndStdin()
     {
         await RunPodAsync("exec1", "sleep", "3600");
