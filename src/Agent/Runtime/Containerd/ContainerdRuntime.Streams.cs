@@ -4,6 +4,7 @@ using KubeWeb.Agent.Cri.V1;
 using KubeWeb.Agent.Streams;
 using KubeWeb.Agent.Streams.Logs;
 using KubeWeb.Core.Agents;
+using Microsoft.Extensions.Logging;
 using CriState = KubeWeb.Agent.Cri.V1.ContainerState;
 
 namespace KubeWeb.Agent.Runtime.Containerd;
@@ -112,7 +113,7 @@ public sealed partial class ContainerdRuntime : IPodStreams
             throw new PodStreamException(500, $"error forwarding port {port} to pod {target.Uid}: {e.Status.Detail}");
         }
 
-        return await CriPortForward.ConnectAsync(url, port, ct);
+        return await CriPortForward.ConnectAsync(url, port, e => LogPortForwardFailed(_log, target.Namespace, target.Name, port, e), ct);
     }
 
     /// <summary>The pod's container (defaulting to the first app container), with its attempts newest first.</summary>
@@ -213,4 +214,7 @@ public sealed partial class ContainerdRuntime : IPodStreams
             throw new PodStreamException(500, $"could not connect to the container runtime's stream: {e.Message}");
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Port-forward to {Namespace}/{Name}:{Port} failed: {Reason}")]
+    private static partial void LogPortForwardFailed(ILogger log, string @namespace, string name, int port, string reason);
 }

@@ -12,20 +12,20 @@ namespace KubeWeb.Agent.Runtime.Containerd;
 /// </summary>
 internal static class CriPortForward
 {
-    public static async Task<Stream> ConnectAsync(string url, int port, CancellationToken ct)
+    public static async Task<Stream> ConnectAsync(string url, int port, Action<string> onError, CancellationToken ct)
     {
         var sep = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         var ws = await ContainerdRuntime.ConnectWebSocketAsync($"{url}{sep}port={port}", ct);
         var (caller, pump) = DuplexPipeStream.Pair();
-        _ = RunAsync(ws, pump);
+        _ = RunAsync(ws, pump, onError);
         return caller;
     }
 
-    private static async Task RunAsync(ClientWebSocket ws, DuplexPipeStream pump)
+    private static async Task RunAsync(ClientWebSocket ws, DuplexPipeStream pump, Action<string> onError)
     {
         using var cts = new CancellationTokenSource();
         var send = SendAsync(ws, pump, cts.Token);
-        var receive = ReceiveAsync(ws, pump, cts.Token);
+        var receive = ReceiveAsync(ws, pump, onError, cts.Token);
         await receive;
         await cts.CancelAsync();
         try
@@ -69,7 +69,7 @@ internal static class CriPortForward
         }
     }
 
-    private static async Task ReceiveAsync(ClientWebSocket ws, DuplexPipeStream pump, CancellationToken ct)
+    private static async Task ReceiveAsync(ClientWebSocket ws, DuplexPipeStream pump, Action<string> onError, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
         var seen = new bool[2];
@@ -117,8 +117,8 @@ internal static class CriPortForward
                 }
                 else
                 {
-                    // An error (e.g. connection refused): nothing more will come.
-                    _ = Encoding.UTF8.GetString(data.Span);
+                    // An error (e.g. connection refused): nothing more will come; the client sees its connection close.
+                    onError(Encoding.UTF8.GetString(data.Span));
                     break;
                 }
             }
