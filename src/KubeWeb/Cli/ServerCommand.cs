@@ -24,7 +24,7 @@ internal static class ServerCommand
         var nodeName = new Option<string?>("--node-name") { Description = "Name of this machine's node (default: the host name)" };
         var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
 
-        var command = new Command("server", "Run the KubeWeb control plane (API server) with an admin kubeconfig")
+        var command = new Command("server", "Run a KubeWeb cluster on this machine: API server and console, controllers and scheduler, and a local containerd node; writes an admin kubeconfig")
         {
             dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds,
         };
