@@ -50,6 +50,11 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _statuses = new PodStatusBatcher(time, loggers.CreateLogger<PodStatusBatcher>());
         _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>()));
         _connection = BuildConnection(settings, random, loggers);
+        if (runtime is IPodObjectConsumer consumer)
+        {
+            consumer.Objects ??= this;
+        }
+
         if ((streams ?? runtime as IPodStreams) is { } podStreams)
         {
             _streams = new AgentStreamDispatcher(_connection, podStreams, loggers.CreateLogger<AgentStreamDispatcher>());

@@ -23,6 +23,7 @@ internal sealed partial class AgentHub(
     AgentSessions sessions,
     Streams.AgentStreamBroker streams,
     ApiReadiness readiness,
+    ObjectStore store,
     ILogger<AgentHub> log) : Hub
 {
     private const string NodeKey = "kubeweb.node";
@@ -90,6 +91,32 @@ internal sealed partial class AgentHub(
         var node = RequireNode();
         // Concurrent writes share the store's group commit: one transaction for the whole batch.
         return await Task.WhenAll(reports.Select(r => statuses.ApplyAsync(node, r, Context.ConnectionAborted)));
+    }
+
+    /// <summary>
+    /// A ConfigMap or Secret for one of the node's pods: only in the pod's namespace, only when the
+    /// pod (with that uid) is bound to this node and its spec references the object.
+    /// </summary>
+    public PodObjectResult GetPodObject(PodObjectRequest request)
+    {
+        var node = RequireNode();
+        var resource = request.Kind switch
+        {
+            PodObjectReferences.ConfigMap => "configmaps",
+            PodObjectReferences.Secret => "secrets",
+            _ => throw new HubException($"unsupported kind {request.Kind}"),
+        };
+        if (store.Get("pods", request.Namespace, request.PodName)?.Object is not V1Pod pod
+            || pod.Metadata.Uid != request.PodUid
+            || pod.Spec?.NodeName != node
+            || !PodObjectReferences.References(pod, request.Kind, request.Name))
+        {
+            throw new HubException($"403 Forbidden: node \"{node}\" cannot get {resource} {request.Namespace}/{request.Name}: no relationship found between node and this object");
+        }
+
+        return store.Get(resource, request.Namespace, request.Name) is { } stored
+            ? new PodObjectResult(true, System.Text.Encoding.UTF8.GetString(KubeJson.SerializeToUtf8(stored.Object, stored.Object.GetType())))
+            : new PodObjectResult(false, null);
     }
 
     /// <summary>The agent reads a pod stream's input (see <see cref="AgentStreamProtocol.StreamInput"/>).</summary>

@@ -32,6 +32,12 @@ public static class AgentHubProtocol
     /// <summary><c>IReadOnlyList&lt;PodStatusResult&gt; ReportPodStatuses(IReadOnlyList&lt;PodStatusReport&gt;)</c>.</summary>
     public const string ReportPodStatuses = nameof(ReportPodStatuses);
 
+    /// <summary>
+    /// <c>PodObjectResult GetPodObject(PodObjectRequest)</c>: a ConfigMap or Secret a pod bound to the
+    /// node references (see <see cref="PodObjectReferences"/>); anything else is refused.
+    /// </summary>
+    public const string GetPodObject = nameof(GetPodObject);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }

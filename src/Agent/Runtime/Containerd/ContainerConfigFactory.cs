@@ -16,9 +16,10 @@ internal static class ContainerConfigFactory
     internal sealed class ConfigException(string message) : Exception(message);
 
     public static ContainerConfig Build(
-        V1Pod pod, V1Container spec, bool init, uint attempt, string imageRef, string? podIp, PodFolders folders, string terminationLog)
+        V1Pod pod, V1Container spec, bool init, uint attempt, string imageRef, string? podIp, PodFolders folders, string terminationLog,
+        PodObjects? objects = null, IReadOnlyDictionary<string, string>? volumeErrors = null)
     {
-        var env = Env(pod, spec, podIp);
+        var env = Env(pod, spec, podIp, objects ?? PodObjects.Empty);
         var config = new ContainerConfig
         {
             Metadata = new ContainerMetadata { Name = spec.Name, Attempt = attempt },
@@ -37,7 +38,7 @@ internal static class ContainerConfigFactory
         config.Command.AddRange((spec.Command ?? []).Select(a => Expand(a, env)));
         config.Args.AddRange((spec.Args ?? []).Select(a => Expand(a, env)));
         config.Envs.AddRange(env.Select(e => new KeyValue { Key = e.Key, Value = e.Value }));
-        config.Mounts.AddRange(Mounts(pod, spec, folders, terminationLog));
+        config.Mounts.AddRange(Mounts(pod, spec, folders, terminationLog, volumeErrors));
         config.Labels[CriLabels.PodUid] = pod.Metadata.Uid;
         config.Labels[CriLabels.PodName] = pod.Metadata.Name;
         config.Labels[CriLabels.PodNamespace] = pod.Metadata.NamespaceProperty ?? "default";
@@ -52,34 +53,151 @@ internal static class ContainerConfigFactory
         return config;
     }
 
-    /// <summary>Env in spec order; a value may refer to variables defined before it.</summary>
-    public static List<KeyValuePair<string, string>> Env(V1Pod pod, V1Container spec, string? podIp)
+    /// <summary>The ConfigMaps and Secrets a container's env and envFrom read.</summary>
+    public static (IEnumerable<string> ConfigMaps, IEnumerable<string> Secrets) EnvReferences(V1Container spec) =>
+        ((spec.Env ?? []).Select(e => e.ValueFrom?.ConfigMapKeyRef?.Name).Concat((spec.EnvFrom ?? []).Select(e => e.ConfigMapRef?.Name)).OfType<string>(),
+         (spec.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef?.Name).Concat((spec.EnvFrom ?? []).Select(e => e.SecretRef?.Name)).OfType<string>());
+
+    /// <summary>
+    /// The kubelet's makeEnvironmentVariables: envFrom first (with its prefix; keys that are not
+    /// valid variable names are skipped), then env in spec order; a value may refer to variables
+    /// defined before it. A missing non-optional reference is a <see cref="ConfigException"/>.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> Env(V1Pod pod, V1Container spec, string? podIp, PodObjects? objects = null)
     {
+        objects ??= PodObjects.Empty;
+        var ns = pod.Metadata.NamespaceProperty ?? "default";
         var vars = new List<KeyValuePair<string, string>>();
         var known = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var e in spec.Env ?? [])
+        void Set(string name, string value)
         {
-            string value;
-            if (e.ValueFrom is { } from)
+            known[name] = value;
+            vars.RemoveAll(v => v.Key == name);
+            vars.Add(new(name, value));
+        }
+
+        foreach (var from in spec.EnvFrom ?? [])
+        {
+            IEnumerable<KeyValuePair<string, byte[]>> entries;
+            if (from.ConfigMapRef is { } cmRef)
             {
-                value = from.FieldRef is { } field
-                    ? FieldValue(pod, field.FieldPath, podIp)
-                    : throw new ConfigException($"env {e.Name}: only value and valueFrom.fieldRef are supported by this node yet");
+                var cm = objects.ConfigMap(cmRef.Name);
+                if (cm is null)
+                {
+                    entries = cmRef.Optional == true ? [] : throw new ConfigException($"configmap \"{cmRef.Name}\" not found");
+                }
+                else
+                {
+                    entries = PodObjects.Entries(cm);
+                }
+            }
+            else if (from.SecretRef is { } sRef)
+            {
+                var secret = objects.Secret(sRef.Name);
+                if (secret is null)
+                {
+                    entries = sRef.Optional == true ? [] : throw new ConfigException($"secret \"{sRef.Name}\" not found");
+                }
+                else
+                {
+                    entries = PodObjects.Entries(secret);
+                }
             }
             else
             {
-                value = Expand(e.Value ?? "", known);
+                continue;
             }
 
-            known[e.Name] = value;
-            vars.RemoveAll(v => v.Key == e.Name);
-            vars.Add(new(e.Name, value));
+            foreach (var (key, value) in entries)
+            {
+                var name = (from.Prefix ?? "") + key;
+                if (IsEnvName(name))
+                {
+                    Set(name, Encoding.UTF8.GetString(value));
+                }
+            }
+        }
+
+        foreach (var e in spec.Env ?? [])
+        {
+            if (e.ValueFrom is not { } from)
+            {
+                Set(e.Name, Expand(e.Value ?? "", known));
+            }
+            else if (from.FieldRef is { } field)
+            {
+                Set(e.Name, FieldValue(pod, field.FieldPath, podIp));
+            }
+            else if (from.ResourceFieldRef is { } resource)
+            {
+                Set(e.Name, PodObjects.ResourceValue(pod, spec, resource));
+            }
+            else if (from.ConfigMapKeyRef is { } cmKey)
+            {
+                var cm = objects.ConfigMap(cmKey.Name);
+                if (cm is null)
+                {
+                    if (cmKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    throw new ConfigException($"configmap \"{cmKey.Name}\" not found");
+                }
+
+                var entry = PodObjects.Entries(cm).Where(x => x.Key == cmKey.Key).Select(x => (byte[]?)x.Value).FirstOrDefault();
+                if (entry is null)
+                {
+                    if (cmKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    throw new ConfigException($"couldn't find key {cmKey.Key} in ConfigMap {ns}/{cmKey.Name}");
+                }
+
+                Set(e.Name, Encoding.UTF8.GetString(entry));
+            }
+            else if (from.SecretKeyRef is { } sKey)
+            {
+                var secret = objects.Secret(sKey.Name);
+                if (secret is null)
+                {
+                    if (sKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    throw new ConfigException($"secret \"{sKey.Name}\" not found");
+                }
+
+                var entry = PodObjects.Entries(secret).Where(x => x.Key == sKey.Key).Select(x => (byte[]?)x.Value).FirstOrDefault();
+                if (entry is null)
+                {
+                    if (sKey.Optional == true)
+                    {
+                        continue;
+                    }
+
+                    throw new ConfigException($"couldn't find key {sKey.Key} in Secret {ns}/{sKey.Name}");
+                }
+
+                Set(e.Name, Encoding.UTF8.GetString(entry));
+            }
+            else
+            {
+                throw new ConfigException($"env {e.Name}: valueFrom has no source");
+            }
         }
 
         return vars;
     }
 
-    private static string FieldValue(V1Pod pod, string path, string? podIp)
+    /// <summary>A C identifier-ish name as the API accepts for env (letters, digits, '_', '-', '.'; not starting with a digit).</summary>
+    private static bool IsEnvName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    internal static string FieldValue(V1Pod pod, string path, string? podIp)
     {
         var meta = pod.Metadata;
         return path switch
@@ -141,7 +259,7 @@ internal static class ContainerConfigFactory
         return sb.ToString();
     }
 
-    private static IEnumerable<Mount> Mounts(V1Pod pod, V1Container spec, PodFolders folders, string terminationLog)
+    private static IEnumerable<Mount> Mounts(V1Pod pod, V1Container spec, PodFolders folders, string terminationLog, IReadOnlyDictionary<string, string>? volumeErrors)
     {
         var mounts = new List<Mount>();
         var volumes = (pod.Spec.Volumes ?? []).ToDictionary(v => v.Name, StringComparer.Ordinal);
@@ -153,7 +271,23 @@ internal static class ContainerConfigFactory
             }
 
             string host;
-            if (volume.EmptyDir is not null)
+            var readOnly = vm.ReadOnlyProperty == true;
+            if (PodVolumes.Plugin(volume) is { } plugin)
+            {
+                if (volumeErrors is not null && volumeErrors.TryGetValue(volume.Name, out var error))
+                {
+                    throw new ConfigException(error);
+                }
+
+                host = folders.Volume(plugin, volume.Name);
+                if (!Directory.Exists(host))
+                {
+                    throw new ConfigException($"volume {volume.Name} is not ready yet");
+                }
+
+                readOnly = true;
+            }
+            else if (volume.EmptyDir is not null)
             {
                 host = folders.EmptyDir(volume.Name);
             }
@@ -172,7 +306,7 @@ internal static class ContainerConfigFactory
             }
             else
             {
-                throw new ConfigException($"volume {volume.Name}: only emptyDir and hostPath volumes are supported by this node yet");
+                throw new ConfigException($"volume {volume.Name}: only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported by this node yet");
             }
 
             if (!string.IsNullOrEmpty(vm.SubPath))
@@ -183,10 +317,13 @@ internal static class ContainerConfigFactory
                 }
 
                 host = Path.Combine(host, vm.SubPath);
-                Directory.CreateDirectory(host);
+                if (!File.Exists(host))
+                {
+                    Directory.CreateDirectory(host);
+                }
             }
 
-            mounts.Add(new Mount { ContainerPath = vm.MountPath, HostPath = host, Readonly = vm.ReadOnlyProperty == true });
+            mounts.Add(new Mount { ContainerPath = vm.MountPath, HostPath = host, Readonly = readOnly });
         }
 
         if (pod.Spec.HostNetwork != true && !mounts.Any(m => m.ContainerPath == "/etc/hosts"))
@@ -276,6 +413,9 @@ internal sealed record PodFolders(string Root)
 
         return path;
     }
+
+    /// <summary>A volume the agent writes (configMap, secret, downwardAPI, projected): <c>volumes/&lt;plugin&gt;/&lt;name&gt;</c>.</summary>
+    public string Volume(string plugin, string volume) => Path.Combine(Root, "volumes", plugin, volume);
 
     public string TerminationLog(string container, uint attempt)
     {

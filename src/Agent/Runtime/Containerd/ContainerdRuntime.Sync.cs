@@ -48,6 +48,11 @@ public sealed partial class ContainerdRuntime
                 await WriteHostsFileAsync(pod, folders, ip, ct);
             }
 
+            if (PodVolumes.Any(pod) && (st.VolumesSyncedAt is null || st.VolumeErrors.Count > 0))
+            {
+                await SyncVolumesAsync(st, pod, folders, ct);
+            }
+
             var target = new Target(st, pod, sandbox, sandboxConfig, ip, folders);
             foreach (var spec in pod.Spec.InitContainers ?? [])
             {
@@ -272,11 +277,16 @@ public sealed partial class ContainerdRuntime
         ContainerConfig config;
         try
         {
-            config = ContainerConfigFactory.Build(t.Pod, spec, init, attempt, imageRef, t.Ip, t.Folders, t.Folders.TerminationLog(spec.Name, attempt));
+            var (configMaps, secrets) = ContainerConfigFactory.EnvReferences(spec);
+            var objects = await PodObjects.FetchAsync(Objects, t.Pod, configMaps, secrets, ct);
+            config = ContainerConfigFactory.Build(
+                t.Pod, spec, init, attempt, imageRef, t.Ip, t.Folders, t.Folders.TerminationLog(spec.Name, attempt), objects, t.State.VolumeErrors);
         }
         catch (ContainerConfigFactory.ConfigException e)
         {
             t.State.Waiting[key] = ("CreateContainerConfigError", e.Message);
+            // As the kubelet, retry: the missing ConfigMap or Secret may appear.
+            WakeAt(t.State, _time.GetUtcNow() + ConfigRetry);
             return false;
         }
 
@@ -355,6 +365,63 @@ public sealed partial class ContainerdRuntime
             return null;
         }
     }
+
+    private static readonly TimeSpan ConfigRetry = TimeSpan.FromSeconds(5);
+
+    private async Task SyncVolumesAsync(PodState st, k8s.Models.V1Pod pod, PodFolders folders, CancellationToken ct)
+    {
+        var hadErrors = st.VolumeErrors.Count > 0;
+        st.VolumeErrors = await PodVolumes.SyncAsync(Objects, pod, folders, ct);
+        st.VolumesSyncedAt = _time.GetUtcNow();
+        if (hadErrors && st.VolumeErrors.Count == 0)
+        {
+            Changed(st.Uid);
+        }
+    }
+
+    /// <summary>Rewrites running pods' configMap/secret/downwardAPI volumes every <see cref="ContainerdRuntimeOptions.VolumeSyncInterval"/>.</summary>
+    private async Task VolumeLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, ct);
+                var now = _time.GetUtcNow();
+                foreach (var st in _pods.Values)
+                {
+                    if (st.Pod is not { } pod || st.Killing || st.VolumesSyncedAt is not { } at || now - at < _options.VolumeSyncInterval || !PodVolumes.Any(pod))
+                    {
+                        continue;
+                    }
+
+                    await st.Gate.WaitAsync(ct);
+                    try
+                    {
+                        if (!st.Killing && Directory.Exists(Folders(st.Uid).Root))
+                        {
+                            await SyncVolumesAsync(st, st.Pod ?? pod, Folders(st.Uid), ct);
+                        }
+                    }
+                    finally
+                    {
+                        st.Gate.Release();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogVolumeSyncFailed(_log, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Syncing pod volumes failed: {Reason}")]
+    private static partial void LogVolumeSyncFailed(ILogger log, string reason);
 
     /// <summary>What one sync pass works against.</summary>
     private sealed record Target(PodState State, V1Pod Pod, PodSandbox Sandbox, PodSandboxConfig SandboxConfig, string? Ip, PodFolders Folders);

@@ -15,7 +15,7 @@ namespace KubeWeb.Agent.Runtime.Containerd;
 /// <see cref="PodChanged"/>.
 /// Split: <c>.Sync</c> (running a pod), <c>.Stop</c> (kill and removal), <c>.View</c> (status).
 /// </summary>
-public sealed partial class ContainerdRuntime : IPodRuntime, IAsyncDisposable
+public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer, IAsyncDisposable
 {
     private readonly ContainerdRuntimeOptions _options;
     private readonly CriClient _cri;
@@ -24,6 +24,7 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IAsyncDisposable
     private readonly ConcurrentDictionary<string, PodState> _pods = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _relist;
+    private Task? _volumes;
     private string? _podCidr;
 
     private ContainerdRuntime(ContainerdRuntimeOptions options, CriClient cri, string version, TimeProvider time, ILogger log)
@@ -36,6 +37,9 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IAsyncDisposable
     }
 
     public string Version { get; }
+
+    /// <summary>Where ConfigMaps and Secrets come from (the node agent's server connection).</summary>
+    public IPodObjectSource? Objects { get; set; }
 
     public event Action<string>? PodChanged;
 
@@ -70,6 +74,7 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IAsyncDisposable
         Directory.CreateDirectory(options.LogsDir);
         var runtime = new ContainerdRuntime(options, cri, version, time, loggers.CreateLogger<ContainerdRuntime>());
         runtime._relist = Task.Run(() => runtime.RelistLoopAsync(runtime._stopping.Token), CancellationToken.None);
+        runtime._volumes = Task.Run(() => runtime.VolumeLoopAsync(runtime._stopping.Token), CancellationToken.None);
         return runtime;
     }
 
@@ -129,6 +134,11 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IAsyncDisposable
             await _relist;
         }
 
+        if (_volumes is not null)
+        {
+            await _volumes;
+        }
+
         foreach (var st in _pods.Values)
         {
             st.Timer?.Dispose();
@@ -153,6 +163,11 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IAsyncDisposable
         public ConcurrentDictionary<string, (string Reason, string Message)> Waiting { get; } = new(StringComparer.Ordinal);
 
         public ConcurrentDictionary<string, string> Ips { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>configMap/secret/downwardAPI volumes that could not be written, by volume name.</summary>
+        public IReadOnlyDictionary<string, string> VolumeErrors { get; set; } = new Dictionary<string, string>();
+
+        public DateTimeOffset? VolumesSyncedAt { get; set; }
 
         public (DateTimeOffset Deadline, Task Task)? Stop { get; set; }
 

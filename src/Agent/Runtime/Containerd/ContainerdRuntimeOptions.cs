@@ -29,6 +29,9 @@ public sealed record ContainerdRuntimeOptions
     /// <summary>The node's resolver config (<c>dnsPolicy: Default</c>).</summary>
     public string ResolvConf { get; init; } = "/etc/resolv.conf";
 
+    /// <summary>How often configMap, secret, downwardAPI and projected volumes are rewritten (the kubelet's sync period is a minute).</summary>
+    public TimeSpan VolumeSyncInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the runtime lists containers to notice exits (the kubelet's PLEG relist period).</summary>
     public TimeSpan RelistInterval { get; init; } = TimeSpan.FromSeconds(1);
 

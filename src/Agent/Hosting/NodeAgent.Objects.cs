@@ -1,0 +1,33 @@
+using System.Text;
+using k8s.Models;
+using KubeWeb.Agent.Runtime;
+using KubeWeb.Core.Agents;
+using KubeWeb.Core.Serialization;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace KubeWeb.Agent.Hosting;
+
+public sealed partial class NodeAgent : IPodObjectSource
+{
+    public Task<V1ConfigMap?> GetConfigMapAsync(V1Pod pod, string name, CancellationToken ct) =>
+        GetAsync<V1ConfigMap>(pod, PodObjectReferences.ConfigMap, name, ct);
+
+    public Task<V1Secret?> GetSecretAsync(V1Pod pod, string name, CancellationToken ct) =>
+        GetAsync<V1Secret>(pod, PodObjectReferences.Secret, name, ct);
+
+    private async Task<T?> GetAsync<T>(V1Pod pod, string kind, string name, CancellationToken ct)
+        where T : class
+    {
+        if (!IsRegistered)
+        {
+            throw new InvalidOperationException("not registered on the current connection");
+        }
+
+        var meta = pod.Metadata;
+        var result = await _connection.InvokeAsync<PodObjectResult>(
+            AgentHubProtocol.GetPodObject,
+            new PodObjectRequest(meta.NamespaceProperty ?? "default", meta.Name, meta.Uid, kind, name),
+            ct);
+        return result.Found && result.Object is { } json ? KubeJson.Deserialize<T>(Encoding.UTF8.GetBytes(json)) : null;
+    }
+}

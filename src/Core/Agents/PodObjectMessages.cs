@@ -1,0 +1,100 @@
+using k8s.Models;
+
+namespace KubeWeb.Core.Agents;
+
+/// <summary>
+/// A ConfigMap or Secret one of the node's pods needs (env or a volume): <paramref name="Kind"/> is
+/// <c>ConfigMap</c> or <c>Secret</c>, looked up in the pod's namespace. The server answers only for a
+/// pod bound to the asking node (with that uid) whose spec references the object, as the
+/// Kubernetes node authorizer does.
+/// </summary>
+public sealed record PodObjectRequest(string Namespace, string PodName, string PodUid, string Kind, string Name);
+
+/// <summary>The object's JSON, or null with <paramref name="Found"/> false when it does not exist.</summary>
+public sealed record PodObjectResult(bool Found, string? Object);
+
+/// <summary>Which ConfigMaps and Secrets a pod's spec references (env, envFrom, volumes, projected volumes).</summary>
+public static class PodObjectReferences
+{
+    public const string ConfigMap = nameof(ConfigMap);
+    public const string Secret = nameof(Secret);
+
+    public static bool References(V1Pod pod, string kind, string name) => kind switch
+    {
+        ConfigMap => ConfigMaps(pod).Contains(name),
+        Secret => Secrets(pod).Contains(name),
+        _ => false,
+    };
+
+    public static HashSet<string> ConfigMaps(V1Pod pod)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in Containers(pod))
+        {
+            foreach (var e in c.Env ?? [])
+            {
+                Add(names, e.ValueFrom?.ConfigMapKeyRef?.Name);
+            }
+
+            foreach (var e in c.EnvFrom ?? [])
+            {
+                Add(names, e.ConfigMapRef?.Name);
+            }
+        }
+
+        foreach (var v in pod.Spec?.Volumes ?? [])
+        {
+            Add(names, v.ConfigMap?.Name);
+            foreach (var s in v.Projected?.Sources ?? [])
+            {
+                Add(names, s.ConfigMap?.Name);
+            }
+        }
+
+        return names;
+    }
+
+    public static HashSet<string> Secrets(V1Pod pod)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in Containers(pod))
+        {
+            foreach (var e in c.Env ?? [])
+            {
+                Add(names, e.ValueFrom?.SecretKeyRef?.Name);
+            }
+
+            foreach (var e in c.EnvFrom ?? [])
+            {
+                Add(names, e.SecretRef?.Name);
+            }
+        }
+
+        foreach (var v in pod.Spec?.Volumes ?? [])
+        {
+            Add(names, v.Secret?.SecretName);
+            foreach (var s in v.Projected?.Sources ?? [])
+            {
+                Add(names, s.Secret?.Name);
+            }
+        }
+
+        foreach (var s in pod.Spec?.ImagePullSecrets ?? [])
+        {
+            Add(names, s.Name);
+        }
+
+        return names;
+    }
+
+    private static IEnumerable<V1Container> Containers(V1Pod pod) =>
+        (pod.Spec?.InitContainers ?? []).Concat(pod.Spec?.Containers ?? []);
+
+    private static void Add(HashSet<string> names, string? name)
+    {
+        if (!string.IsNullOrEmpty(name))
+        {
+            names.Add(name);
+        }
+    }
+}
