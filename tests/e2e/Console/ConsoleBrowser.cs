@@ -89,3 +89,13 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         _playwright?.Dispose();
     }
 }
+
+/// <summary>
+/// Browser scenarios run apart from the other test classes: a Blazor circuit starting while a
+/// dozen servers, simulated nodes and containerd pods compete for two cores can miss its wait.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleBrowserCollection
+{
+    public const string Name = "Console browser";
+}

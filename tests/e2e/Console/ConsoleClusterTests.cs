@@ -13,6 +13,7 @@ namespace KubeWeb.E2E.Console;
 /// </summary>
 [Trait("Category", "E2E")]
 [Trait("Category", "Browser")]
+[Collection(ConsoleBrowserCollection.Name)]
 public sealed class ConsoleClusterTests(ConsoleClusterFixture fx, ITestOutputHelper output) : IClassFixture<ConsoleClusterFixture>
 {
     private const string Yaml = """

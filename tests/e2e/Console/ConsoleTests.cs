@@ -7,6 +7,7 @@ namespace KubeWeb.E2E.Console;
 /// <summary>The browser console against a real server, in Chromium: sign in, live lists, create, scale, delete, dark mode.</summary>
 [Trait("Category", "E2E")]
 [Trait("Category", "Browser")]
+[Collection(ConsoleBrowserCollection.Name)]
 public sealed class ConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
 {
     private const string Kubectl = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
