@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using KubeWeb.Bench.Scheduling;
 
 namespace KubeWeb.Bench.Cluster;
 
@@ -55,8 +56,8 @@ internal static class SchedulerScenario
         }
 
         BenchCluster.Log("in-memory scheduler");
-        InMemoryScheduler.Run(nodes, Math.Min(pods, 2000));
-        var raw = InMemoryScheduler.Run(nodes, pods);
+        SchedulerWorkload.Run(nodes, Math.Min(pods, 2000));
+        var raw = SchedulerWorkload.Run(nodes, pods).PodsPerSecond;
 
         report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
             $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +

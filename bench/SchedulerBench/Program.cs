@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using k8s.Models;
-using KubeWeb.Controllers.Scheduling;
-using KubeWeb.Controllers.Scheduling.Binding;
-using Microsoft.Extensions.Logging.Abstractions;
+using KubeWeb.Bench.Scheduling;
 
 // Scheduler throughput without the API: 1,000 in-memory nodes, 10,000 pods through the full
 // scheduling cycle (queue, snapshot, filters, scores, assume) with a binder that does nothing.
@@ -12,139 +8,10 @@ var nodes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 var pods = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 
 Console.WriteLine($"scheduler bench: {nodes} nodes, {pods} pods, {Environment.ProcessorCount} cpus");
-Run("warm-up", nodes, Math.Min(pods, 2000), antiAffinityEvery: 0);
-Run("replicasets (100 pods per owner)", nodes, pods, antiAffinityEvery: 0);
-Run("1 in 10 pods with hostname anti-affinity", nodes, pods, antiAffinityEvery: 10);
+Report("warm-up", SchedulerWorkload.Run(nodes, Math.Min(pods, 2000)), Math.Min(pods, 2000));
+Report("replicasets (100 pods per owner)", SchedulerWorkload.Run(nodes, pods), pods);
+Report("1 in 10 pods with hostname anti-affinity", SchedulerWorkload.Run(nodes, pods, antiAffinityEvery: 10), pods);
 
-static void Run(string name, int nodeCount, int podCount, int antiAffinityEvery)
-{
-    var podsByKey = new Dictionary<string, V1Pod>(podCount);
-    var binder = new NoOpBinder();
-    var scheduler = new Scheduler(key => podsByKey.GetValueOrDefault(key), binder, new NoOpReporter(), new SchedulerOptions(),
-        TimeProvider.System, new Random(1), NullLogger.Instance);
-    for (var i = 0; i < nodeCount; i++)
-    {
-        scheduler.OnNodeAdded(Node(i));
-    }
-
-    var all = Enumerable.Range(0, podCount).Select(i => Pod(i, antiAffinityEvery > 0 && i % antiAffinityEvery == 0)).ToList();
-    foreach (var pod in all)
-    {
-        podsByKey[pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name] = pod;
-    }
-
-    var clock = Stopwatch.StartNew();
-    foreach (var pod in all)
-    {
-        scheduler.OnPodAdded(pod);
-    }
-
-    var enqueued = clock.Elapsed;
-    while (scheduler.Queue.ActiveCount > 0)
-    {
-        scheduler.ScheduleOneAsync(CancellationToken.None).GetAwaiter().GetResult();
-    }
-
-    scheduler.WaitForBindsAsync().GetAwaiter().GetResult();
-    clock.Stop();
-    var rate = binder.Count / clock.Elapsed.TotalSeconds;
+static void Report(string name, SchedulerRun run, int podCount) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-45} bound {binder.Count,6}/{podCount} in {clock.Elapsed.TotalSeconds,6:F2} s (enqueue {enqueued.TotalMilliseconds:F0} ms): {rate,8:F0} pods/s"));
-}
-
-static V1Node Node(int i)
-{
-    var allocatable = new Dictionary<string, ResourceQuantity>
-    {
-        ["cpu"] = new("32"),
-        ["memory"] = new("128Gi"),
-        ["pods"] = new("110"),
-        ["ephemeral-storage"] = new("500Gi"),
-    };
-    return new V1Node
-    {
-        Metadata = new V1ObjectMeta
-        {
-            Name = $"node-{i:D4}",
-            Labels = new Dictionary<string, string>
-            {
-                ["kubernetes.io/hostname"] = $"node-{i:D4}",
-                ["topology.kubernetes.io/zone"] = $"zone-{i % 10}",
-                ["kubernetes.io/os"] = "linux",
-            },
-        },
-        Spec = new V1NodeSpec(),
-        Status = new V1NodeStatus { Allocatable = allocatable, Capacity = allocatable },
-    };
-}
-
-static V1Pod Pod(int i, bool antiAffinity)
-{
-    var owner = $"rs-{i / 100}";
-    var pod = new V1Pod
-    {
-        Metadata = new V1ObjectMeta
-        {
-            Name = $"pod-{i:D5}",
-            NamespaceProperty = "bench",
-            Uid = Guid.NewGuid().ToString(),
-            Labels = new Dictionary<string, string> { ["app"] = owner },
-            OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = owner, Uid = owner, Controller = true }],
-        },
-        Spec = new V1PodSpec
-        {
-            SchedulerName = "default-scheduler",
-            NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "linux" },
-            Containers =
-            [
-                new V1Container
-                {
-                    Name = "app",
-                    Image = "nginx",
-                    Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("256Mi") } },
-                },
-            ],
-        },
-    };
-    if (antiAffinity)
-    {
-        pod.Spec.Affinity = new V1Affinity
-        {
-            PodAntiAffinity = new V1PodAntiAffinity
-            {
-                RequiredDuringSchedulingIgnoredDuringExecution =
-                [
-                    new V1PodAffinityTerm { TopologyKey = "kubernetes.io/hostname", LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = owner } } },
-                ],
-            },
-        };
-    }
-
-    return pod;
-}
-
-internal sealed class NoOpBinder : IBinder
-{
-    private int _count;
-
-    public int Count => _count;
-
-    public Task BindAsync(V1Pod pod, string nodeName, CancellationToken ct)
-    {
-        Interlocked.Increment(ref _count);
-        return Task.CompletedTask;
-    }
-}
-
-internal sealed class NoOpReporter : ISchedulingReporter
-{
-    public void Scheduled(V1Pod pod, string nodeName)
-    {
-    }
-
-    public Task UnschedulableAsync(V1Pod pod, string message, CancellationToken ct) => Task.CompletedTask;
-
-    public void Failed(V1Pod pod, string message)
-    {
-    }
-}
+        $"{name,-45} bound {run.Bound,6}/{podCount} in {run.Elapsed.TotalSeconds,6:F2} s (enqueue {run.Enqueued.TotalMilliseconds:F0} ms): {run.PodsPerSecond,8:F0} pods/s"));

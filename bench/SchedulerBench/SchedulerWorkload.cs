@@ -4,16 +4,23 @@ using KubeWeb.Controllers.Scheduling;
 using KubeWeb.Controllers.Scheduling.Binding;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KubeWeb.Bench.Cluster;
+namespace KubeWeb.Bench.Scheduling;
+
+/// <summary>The outcome of one in-memory scheduling run.</summary>
+internal sealed record SchedulerRun(int Bound, TimeSpan Elapsed, TimeSpan Enqueued)
+{
+    public double PodsPerSecond => Bound / Elapsed.TotalSeconds;
+}
 
 /// <summary>
-/// The scheduler without the API (bench/SchedulerBench's workload): in-memory nodes, every pod
-/// through the full cycle (queue, snapshot, filters, scores, assume) and a binder that does nothing.
+/// The scheduler without the API, shared by bench/SchedulerBench and bench/ClusterBench: in-memory
+/// nodes, every pod through the full cycle (queue, snapshot, filters, scores, assume) and a binder
+/// that does nothing. Pods come in owners of 100; every Nth pod may carry hostname anti-affinity.
 /// </summary>
-internal static class InMemoryScheduler
+internal static class SchedulerWorkload
 {
-    /// <summary>Pods bound per second; the first call is a warm-up the caller should discard.</summary>
-    public static double Run(int nodeCount, int podCount)
+    /// <summary>The first call in a process is a warm-up the caller should discard.</summary>
+    public static SchedulerRun Run(int nodeCount, int podCount, int antiAffinityEvery = 0)
     {
         var podsByKey = new Dictionary<string, V1Pod>(podCount);
         var binder = new NoOpBinder();
@@ -24,7 +31,7 @@ internal static class InMemoryScheduler
             scheduler.OnNodeAdded(Node(i));
         }
 
-        var all = Enumerable.Range(0, podCount).Select(i => Pod(i, antiAffinity: false)).ToList();
+        var all = Enumerable.Range(0, podCount).Select(i => Pod(i, antiAffinityEvery > 0 && i % antiAffinityEvery == 0)).ToList();
         foreach (var pod in all)
         {
             podsByKey[pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name] = pod;
@@ -36,13 +43,15 @@ internal static class InMemoryScheduler
             scheduler.OnPodAdded(pod);
         }
 
+        var enqueued = clock.Elapsed;
         while (scheduler.Queue.ActiveCount > 0)
         {
             scheduler.ScheduleOneAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
 
         scheduler.WaitForBindsAsync().GetAwaiter().GetResult();
-        return binder.Count / clock.Elapsed.TotalSeconds;
+        clock.Stop();
+        return new SchedulerRun(binder.Count, clock.Elapsed, enqueued);
     }
 
     private static V1Node Node(int i)
