@@ -89,39 +89,24 @@ public sealed partial class ResourceHandler
                 throw ApiError.Conflict(type, info.Name!, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {meta.ResourceVersion}");
             }
 
-            var finalizers = new List<string>(meta.Finalizers ?? []);
-            switch (options.PropagationPolicy ?? (options.OrphanDependents == true ? "Orphan" : null))
+            var propagationFinalizer = (options.PropagationPolicy ?? (options.OrphanDependents == true ? "Orphan" : null)) switch
             {
-                case "Orphan" when !finalizers.Contains("orphan"):
-                    finalizers.Add("orphan");
-                    break;
-                case "Foreground" when !finalizers.Contains("foregroundDeletion"):
-                    finalizers.Add("foregroundDeletion");
-                    break;
-                case null or "Background" or "Orphan" or "Foreground":
-                    break;
-                default:
-                    throw ApiError.BadRequest($"propagationPolicy: Unsupported value: \"{options.PropagationPolicy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
-            }
+                "Orphan" => "orphan",
+                "Foreground" => "foregroundDeletion",
+                null or "Background" => null,
+                _ => throw ApiError.BadRequest($"propagationPolicy: Unsupported value: \"{options.PropagationPolicy}\": supported values: \"Foreground\", \"Background\", \"Orphan\""),
+            };
 
             var grace = GracePeriod(type, current.Object, options);
             var namespaceTerminating = type.Plural == "namespaces";
-            if (finalizers.Count > 0 || grace > 0 || namespaceTerminating)
+            if (meta.Finalizers is { Count: > 0 } || propagationFinalizer is not null || grace > 0 || namespaceTerminating)
             {
                 if (dryRun)
                 {
                     return (current, false);
                 }
 
-                var now = Now();
-                var marked = await UpdateObjectAsync(type, info, c =>
-                {
-                    var copy = Codec.Copy(c);
-                    copy.Metadata.Finalizers = finalizers.Count > 0 ? finalizers : null;
-                    return copy;
-                }, null, WriteOptions.Internal(""), preconditioned: false, ct);
-                marked = await MarkDeletingAsync(type, info, marked, now, grace, ct);
-                return (marked, false);
+                return (await MarkDeletingAsync(type, info, current, Now(), grace, propagationFinalizer, ct), false);
             }
 
             if (dryRun)
@@ -144,13 +129,22 @@ public sealed partial class ResourceHandler
     }
 
     /// <summary>Sets deletionTimestamp (and the namespace phase) directly: the strategies treat these as server-owned.</summary>
-    private async Task<StoredObject> MarkDeletingAsync(ResourceType type, RequestInfo info, StoredObject current, DateTime now, long grace, CancellationToken ct)
+    private async Task<StoredObject> MarkDeletingAsync(ResourceType type, RequestInfo info, StoredObject current, DateTime now, long grace,
+        string? propagationFinalizer, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             var copy = Codec.Copy(current);
             var meta = copy.Metadata;
             var changed = false;
+
+            // The propagation policy's finalizer goes on in the same write as the deletion mark, as upstream does.
+            if (propagationFinalizer is not null && meta.Finalizers?.Contains(propagationFinalizer) != true)
+            {
+                meta.Finalizers = [.. meta.Finalizers ?? [], propagationFinalizer];
+                changed = true;
+            }
+
             if (meta.DeletionTimestamp is null)
             {
                 meta.DeletionTimestamp = now.AddSeconds(grace);

@@ -25,6 +25,7 @@ public sealed partial class GarbageCollector : Reconciler, IController, IInforme
     private readonly InformerFactory _informers;
     private readonly ResourceRegistry _registry;
     private readonly Dictionary<string, IInformer> _byResource = [];
+    private readonly Dictionary<Type, string> _resourceByModel = [];
     private readonly ConcurrentDictionary<string, (string Resource, string Key)> _byUid = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _dependents = new();
 
@@ -37,6 +38,7 @@ public sealed partial class GarbageCollector : Reconciler, IController, IInforme
         {
             var informer = informers.ForType(type);
             _byResource[type.StorageResource] = informer;
+            _resourceByModel[type.ClrType] = type.StorageResource;
             informer.AddHandler(this);
         }
     }
@@ -158,8 +160,8 @@ public sealed partial class GarbageCollector : Reconciler, IController, IInforme
         return true;
     }
 
-    private string ResourceOf(IKubernetesObject<V1ObjectMeta> obj) =>
-        _registry.All.First(t => t.ClrType == obj.GetType() && t.StorageOverride is null).StorageResource;
+    /// <summary>Every informer event passes here: a lookup, not a scan of the registry.</summary>
+    private string ResourceOf(IKubernetesObject<V1ObjectMeta> obj) => _resourceByModel[obj.GetType()];
 
     private static bool IsDeletingWithFinalizer(IKubernetesObject<V1ObjectMeta> o) =>
         o.Metadata.DeletionTimestamp is not null &&

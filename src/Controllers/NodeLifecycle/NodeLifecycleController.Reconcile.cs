@@ -51,11 +51,8 @@ public sealed partial class NodeLifecycleController
     private async Task SetReadyAsync(V1Node node, string status, string reason, string message, CancellationToken ct)
     {
         var now = Time.GetUtcNow().UtcDateTime;
-        var conditions = (node.Status?.Conditions ?? []).Where(c => c.Type != "Ready").Select(c => new V1NodeCondition
-        {
-            Type = c.Type, Status = c.Type is "Ready" ? status : c.Status, Reason = c.Reason, Message = c.Message,
-            LastHeartbeatTime = c.LastHeartbeatTime, LastTransitionTime = c.LastTransitionTime,
-        }).ToList();
+        // The other conditions go back unchanged (serialized, never mutated: they belong to the cache).
+        var conditions = (node.Status?.Conditions ?? []).Where(c => c.Type != "Ready").ToList();
         conditions.Add(new V1NodeCondition { Type = "Ready", Status = status, Reason = reason, Message = message, LastHeartbeatTime = now, LastTransitionTime = now });
         var patch = new V1Patch(new { status = new { conditions } }, V1Patch.PatchType.MergePatch);
         await _client.CoreV1.PatchNodeStatusAsync(patch, node.Metadata.Name, cancellationToken: ct);

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using k8s;
-using KubeWeb.Agent.Connection;
 using KubeWeb.Agent.Hosting;
 using KubeWeb.Agent.Runtime.Simulated;
 using KubeWeb.Api.Agents;
+using KubeWeb.E2E.Infrastructure;
 using KubeWeb.Host.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,18 +44,8 @@ public sealed class AgentCluster : IAsyncLifetime
 
     public AgentHost StartAgents(string prefix, int count, Dictionary<string, string>? labels = null, IReadOnlyList<k8s.Models.V1Taint>? taints = null)
     {
-        var token = File.ReadAllText(Server.NodeTokenPath).Trim();
-        var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_dir, "data", "tls", "ca.crt"));
-        var host = AgentHost.Start(new AgentOptions
-        {
-            Connection = new AgentConnectionSettings { Server = new Uri(Server.Url), Token = token, CertificateAuthority = ca, MaxReconnectDelay = TimeSpan.FromSeconds(1) },
-            NodeName = prefix,
-            NodeCount = count,
-            Runtime = RuntimeKind.Simulated,
-            Labels = labels ?? [],
-            Taints = taints ?? [],
-            Simulated = new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(200), TerminationScale = 0.1 },
-        }, _loggers);
+        var host = SimulatedAgents.Start(Server, Path.Combine(_dir, "data"), prefix, count,
+            new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(200), TerminationScale = 0.1 }, _loggers, labels, taints);
         _agents.Add(host);
         return host;
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using k8s;
 using k8s.Models;
-using KubeWeb.Agent.Connection;
 using KubeWeb.Agent.Hosting;
 using KubeWeb.Agent.Runtime.Simulated;
 using KubeWeb.Api.Agents;
@@ -68,18 +67,8 @@ public sealed class SimulatedCluster : IAsyncLifetime
 
     public async Task<AgentHost> StartAgentsAsync(string prefix, int count, IReadOnlyList<V1Taint>? taints = null, Dictionary<string, string>? labels = null)
     {
-        var token = (await File.ReadAllTextAsync(Server.NodeTokenPath)).Trim();
-        var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(DataDir, "tls", "ca.crt"));
-        var host = AgentHost.Start(new AgentOptions
-        {
-            Connection = new AgentConnectionSettings { Server = new Uri(Server.Url), Token = token, CertificateAuthority = ca, MaxReconnectDelay = TimeSpan.FromSeconds(1) },
-            NodeName = prefix,
-            NodeCount = count,
-            Runtime = RuntimeKind.Simulated,
-            Labels = labels ?? [],
-            Taints = taints ?? [],
-            Simulated = new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(100), TerminationScale = 0.05 },
-        }, _loggers);
+        var host = SimulatedAgents.Start(Server, DataDir, prefix, count,
+            new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(100), TerminationScale = 0.05 }, _loggers, labels, taints);
         _agents.Add(host);
         await Task.WhenAll(host.Nodes.Select(n => n.Registered)).WaitAsync(TimeSpan.FromSeconds(30));
         return host;
