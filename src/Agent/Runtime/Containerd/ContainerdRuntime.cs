@@ -41,6 +41,9 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
     /// <summary>Where ConfigMaps and Secrets come from (the node agent's server connection).</summary>
     public IPodObjectSource? Objects { get; set; }
 
+    /// <summary>Where kubelet-style pod events go (the node agent's server connection).</summary>
+    public IPodEvents Events { get; set; } = NoPodEvents.Instance;
+
     public event Action<string>? PodChanged;
 
     internal CriClient Cri => _cri;
