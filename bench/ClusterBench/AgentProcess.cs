@@ -70,6 +70,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>Resident set of the agent process, in MiB.</summary>
     public double RssMiB() => Rss.Of(_process.Id);
 
+    /// <summary>User + system CPU seconds the agent process has used so far.</summary>
+    public double CpuSeconds()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime.TotalSeconds;
+    }
+
     /// <summary>The child's entry point: <c>agents URL TOKEN_FILE CA_FILE PREFIX NODES START_DELAY_MS</c>.</summary>
     public static async Task<int> RunChildAsync(string[] args)
     {
@@ -120,6 +127,12 @@ internal sealed class AgentProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+}
+
+/// <summary>User + system CPU seconds of this process (the server plus the bench client).</summary>
+internal static class Cpu
+{
+    public static double Self() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 }
 
 internal static class Rss
