@@ -135,6 +135,23 @@ internal static class Cpu
     public static double Self() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 }
 
+/// <summary>This process's garbage collections (gen0/1/2 counts, pause time, bytes allocated) between two points.</summary>
+internal readonly record struct GcSnapshot(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated)
+{
+    public static GcSnapshot Take() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+    /// <summary>"gen0/gen1/gen2 collections, pause, MiB allocated per 1,000 pods" since <paramref name="start"/>.</summary>
+    public string Since(GcSnapshot start, int pods)
+    {
+        // CollectionCount(0) counts every GC; the generation figures are the collections of exactly that generation.
+        var (g2, g1) = (Gen2 - start.Gen2, Gen1 - start.Gen1 - (Gen2 - start.Gen2));
+        var g0 = Gen0 - start.Gen0 - g1 - g2;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{g0}/{g1}/{g2} GCs (gen0/1/2), {(Pause - start.Pause).TotalSeconds:F1} s paused, {(Allocated - start.Allocated) / 1048576.0 * 1000 / pods:F0} MiB allocated per 1,000 pods");
+    }
+}
+
 internal static class Rss
 {
     public static double Self() => Of(Environment.ProcessId);

@@ -29,11 +29,12 @@ internal static class DensityScenario
 
         BenchCluster.Log($"scaling to {pods}");
         var clock = Stopwatch.StartNew();
-        var (cpu0, agentCpu0) = (Cpu.Self(), cluster.Agents.CpuSeconds());
+        var (cpu0, agentCpu0, gc0) = (Cpu.Self(), cluster.Agents.CpuSeconds(), GcSnapshot.Take());
         await api.PatchAsync($"{Deployments}/web/scale", $$$"""{"spec":{"replicas":{{{pods}}}}}""");
         var allRunning = await watch.WaitAsync(w => w.Running >= pods, s.Limit);
         var scaleTime = clock.Elapsed;
         var (scaleCpu, scaleAgentCpu) = (Cpu.Self() - cpu0, cluster.Agents.CpuSeconds() - agentCpu0);
+        var scaleGc = GcSnapshot.Take().Since(gc0, pods);
         var running = watch.Running;
         var rssAtPods = Rss.Self();
         var heapAtPods = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0;
@@ -80,6 +81,7 @@ internal static class DensityScenario
             "HTTP client and one pod watch (a few MiB); the simulated nodes run in a child process whose RSS is shown apart.");
         report.Row($"scale 1 → {pods}: time until all Running (pod watch)", scaleTime.TotalSeconds, "s", 30, atMost: true, "F1");
         report.Row("CPU per 1,000 pods during the scale: server process (+ bench client) / agent process", $"{scaleCpu * 1000 / pods:F2} s / {scaleAgentCpu * 1000 / pods:F2} s");
+        report.Row("server process garbage collection during the scale", scaleGc);
         report.Row("pods Running at the end of the wait", $"{running}/{pods}{(allRunning ? "" : " (limit reached)")}");
         report.Row("server RSS: idle with nodes registered", $"{idleRss:F0} MiB");
         report.Row($"server RSS at {pods} Running pods", rssAtPods, "MiB", 600, atMost: true);

@@ -16,6 +16,7 @@ internal static class SchedulerScenario
         var (nodes, pods) = (s.SchedulerNodes, s.SchedulerPods);
         double throughput, createRate, p50, p99, serverRss, agentRss, serverCpu, agentCpu;
         int bound, throttled, events;
+        string gc;
         TimeSpan registered;
         await using (var cluster = await BenchCluster.StartAsync("node", nodes, s.Clients, s))
         {
@@ -26,7 +27,7 @@ internal static class SchedulerScenario
             var started = new long[pods];
             var next = -1;
             var clock = Stopwatch.StartNew();
-            var (cpu0, agentCpu0) = (Cpu.Self(), cluster.Agents.CpuSeconds());
+            var (cpu0, agentCpu0, gc0) = (Cpu.Self(), cluster.Agents.CpuSeconds(), GcSnapshot.Take());
             var t0 = Stopwatch.GetTimestamp();
             await Task.WhenAll(Enumerable.Range(0, s.Clients).Select(_ => Task.Run(async () =>
             {
@@ -42,6 +43,7 @@ internal static class SchedulerScenario
             BenchCluster.Log($"created in {created.TotalSeconds:F1} s; {watch.Bound} bound so far");
             await watch.WaitAsync(w => w.Bound >= pods, s.Limit);
             (serverCpu, agentCpu) = (Cpu.Self() - cpu0, cluster.Agents.CpuSeconds() - agentCpu0);
+            gc = GcSnapshot.Take().Since(gc0, pods);
             var times = watch.BoundTimes();
             bound = times.Count;
             var last = times.Max(t => t.BoundAt);
@@ -72,6 +74,7 @@ internal static class SchedulerScenario
         report.Row("in-memory scheduler (bench/SchedulerBench workload, no API)", $"{raw:F0} pods/s");
         report.Row("through-API ÷ in-memory", $"{throughput / raw:F2}");
         report.Row("CPU per 1,000 pods, create → all bound: server process (+ bench client) / agent process", $"{serverCpu * 1000 / pods:F2} s / {agentCpu * 1000 / pods:F2} s");
+        report.Row("server process garbage collection, create → all bound", gc);
         report.Row("RSS: server process (+ bench client) / agent process", $"{serverRss:F0} MiB / {agentRss:F0} MiB");
     }
 

@@ -17,6 +17,10 @@ public class ResourceStrategy<T> : IResourceStrategy
 {
     private static readonly PropertyInfo? StatusProperty = typeof(T).GetProperty("Status");
 
+    /// <summary>The top-level fields <see cref="SpecChanged(T, T)"/> compares: all but metadata, status, kind and apiVersion.</summary>
+    private static readonly PropertyInfo[] ComparedProperties = [.. typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.GetIndexParameters().Length == 0 && p.Name is not ("Metadata" or "Status" or "Kind" or "ApiVersion"))];
+
     public ResourceStrategy(string storageResource) => StorageResource = storageResource;
 
     public string StorageResource { get; }
@@ -103,6 +107,25 @@ public class ResourceStrategy<T> : IResourceStrategy
 
     protected virtual bool SpecChanged(T obj, T old)
     {
+        // Fast path: every compared field encodes to the same bytes (a status write, a label change).
+        // Different bytes may still be equal JSON (map keys in another order), so the node comparison decides.
+        var same = true;
+        foreach (var p in ComparedProperties)
+        {
+            var (x, y) = (p.GetValue(obj), p.GetValue(old));
+            if (x is null != y is null || (x is not null && !KubeJson.SerializeToUtf8(x, p.PropertyType).AsSpan()
+                    .SequenceEqual(KubeJson.SerializeToUtf8(y!, p.PropertyType))))
+            {
+                same = false;
+                break;
+            }
+        }
+
+        if (same)
+        {
+            return false;
+        }
+
         var a = KubeJson.ToNode(obj, typeof(T))!.AsObject();
         var b = KubeJson.ToNode(old, typeof(T))!.AsObject();
         foreach (var skip in new[] { "metadata", "status", "kind", "apiVersion" })

@@ -198,12 +198,15 @@ public sealed partial class ResourceHandler
             }
 
             var now = Now();
-            ManagedFields.TrackUpdate(type, old, obj, opts.FieldManager, subresource, now);
+            ManagedFields.TrackUpdate(type, old, obj, opts.FieldManager, subresource, now, current.Json);
 
             // A deleting object goes once its finalizers are gone (namespaces also wait for spec.finalizers).
             var finalize = meta.DeletionTimestamp is not null && (meta.Finalizers is null || meta.Finalizers.Count == 0) &&
                 (meta.DeletionGracePeriodSeconds ?? 0) == 0 && obj is not V1Namespace { Spec.Finalizers.Count: > 0 };
-            if (!finalize && Unchanged(type, obj, current))
+            // The no-op check's encoding (resourceVersion still the current one) is what the store
+            // writes, with the new revision stamped in, unless something below changes the object.
+            var encoded = finalize ? null : Codec.Encode(type.StorageResource, obj);
+            if (encoded is not null && encoded.AsSpan().SequenceEqual(current.Json))
             {
                 return current;
             }
@@ -218,7 +221,7 @@ public sealed partial class ResourceHandler
             {
                 return finalize
                     ? await store.DeleteAsync(type.StorageResource, Ns(info), info.Name!, current.ResourceVersion, ct)
-                    : await store.UpdateAsync(type.StorageResource, obj, current.ResourceVersion, ct);
+                    : await store.UpdateAsync(type.StorageResource, obj, current.ResourceVersion, ct, reservation is null ? encoded : null);
             }
             catch (StoreConflictException) when (!preconditioned && attempt < 16)
             {
@@ -250,12 +253,6 @@ public sealed partial class ResourceHandler
         }
 
         return reservation;
-    }
-
-    private bool Unchanged(ResourceType type, IKubernetesObject<V1ObjectMeta> obj, StoredObject current)
-    {
-        var json = Codec.Encode(type.StorageResource, obj);
-        return json.AsSpan().SequenceEqual(current.Json);
     }
 
     private StoredObject DryRunResult(ResourceType type, IKubernetesObject<V1ObjectMeta> obj) => new()

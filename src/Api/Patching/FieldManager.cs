@@ -92,11 +92,19 @@ public static class FieldManager
     /// tracked stay untracked until their first apply, as in Kubernetes.
     /// </summary>
     public static JsonObject Update(JsonObject? old, JsonObject updated, string manager, Type clrType, string apiVersion, DateTime now,
+        string? subresource = null, IReadOnlyCollection<string>? ignoredFields = null) =>
+        UpdateInPlace(old?.DeepClone().AsObject(), updated.DeepClone().AsObject(), manager, clrType, apiVersion, now, subresource, ignoredFields);
+
+    /// <summary>
+    /// <see cref="Update"/> without copying its inputs first, for callers that built both nodes for
+    /// this call: <paramref name="old"/> loses its managedFields and <paramref name="updated"/> becomes the result.
+    /// </summary>
+    internal static JsonObject UpdateInPlace(JsonObject? old, JsonObject updated, string manager, Type clrType, string apiVersion, DateTime now,
         string? subresource = null, IReadOnlyCollection<string>? ignoredFields = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(manager);
-        var result = WithoutManagedFields(updated);
         var provided = updated["metadata"]?["managedFields"];
+        var result = StripManagedFields(updated);
         if (provided is JsonArray resets && resets.Count > 0 && resets.All(e => e is JsonObject { Count: 0 }))
         {
             return result;
@@ -114,7 +122,7 @@ public static class FieldManager
         }
 
         var slot = SchemaSlot.For(clrType);
-        var comparison = FieldTracking.Compare(WithoutManagedFields(old), result, slot).Without(Paths(ignoredFields));
+        var comparison = FieldTracking.Compare(StripManagedFields(old), result, slot).Without(Paths(ignoredFields));
         var changed = comparison.Added.Union(comparison.Modified);
         var identity = ManagerIdentity.Update(manager, apiVersion, subresource);
         var previous = managers.GetValueOrDefault(identity);
@@ -149,6 +157,11 @@ public static class FieldManager
     /// <summary>Other managers lose the fields this write changed and every field it removed.</summary>
     private static void TakeFromOthers(Dictionary<ManagerIdentity, ManagedEntry> managers, ManagerIdentity writer, FieldSet changed, FieldSet removed)
     {
+        if (changed.IsEmpty && removed.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var entry in managers.Values.Where(e => e.Identity != writer).ToList())
         {
             managers[entry.Identity] = entry with { Fields = entry.Fields.Difference(changed).Difference(removed) };
@@ -194,6 +207,14 @@ public static class FieldManager
         }
 
         managers[bucket] = new ManagedEntry(bucket, newest.ApiVersion, newest.Time, fields);
+    }
+
+    /// <summary>Removes metadata.managedFields from <paramref name="obj"/> itself (an empty object for null).</summary>
+    private static JsonObject StripManagedFields(JsonObject? obj)
+    {
+        obj ??= [];
+        (obj["metadata"] as JsonObject)?.Remove("managedFields");
+        return obj;
     }
 
     private static JsonObject WithoutManagedFields(JsonObject? obj)

@@ -63,11 +63,12 @@ internal sealed class FieldSet
     /// <summary>Every member path, depth first in element order.</summary>
     public IEnumerable<IReadOnlyList<string>> Members() => Members([]);
 
-    public FieldSet Union(FieldSet other) => Combine(this, other, (a, b) => a || b);
+    // Built sets are never changed again, so results share unchanged subtrees with their operands.
+    public FieldSet Union(FieldSet other) => Combine(this, other, SetOperation.Union);
 
-    public FieldSet Intersection(FieldSet other) => Combine(this, other, (a, b) => a && b);
+    public FieldSet Intersection(FieldSet other) => Combine(this, other, SetOperation.Intersection);
 
-    public FieldSet Difference(FieldSet other) => Combine(this, other, (a, b) => a && !b);
+    public FieldSet Difference(FieldSet other) => Combine(this, other, SetOperation.Difference);
 
     /// <summary>Members of this set that are neither members of <paramref name="other"/> nor below one.</summary>
     public FieldSet RecursiveDifference(FieldSet other)
@@ -191,22 +192,55 @@ internal sealed class FieldSet
         }
     }
 
-    private static FieldSet Combine(FieldSet left, FieldSet right, Func<bool, bool, bool> member)
+    /// <summary>
+    /// The children of the combination of two nodes (the caller sets its membership). A subtree
+    /// present on one side only is kept as it is (union, or the left side of a difference) or
+    /// dropped (intersection, or the right side of a difference), without walking it.
+    /// </summary>
+    private static FieldSet Combine(FieldSet left, FieldSet right, SetOperation op)
     {
         var result = new FieldSet();
-        foreach (var element in left.children.Keys.Union(right.children.Keys))
+        foreach (var (element, a) in left.children)
         {
-            var a = left.Child(element) ?? new FieldSet();
-            var b = right.Child(element) ?? new FieldSet();
-            var child = Combine(a, b, member);
-            child.IsMember = member(a.IsMember, b.IsMember);
-            if (!child.IsEmpty)
+            if (right.children.TryGetValue(element, out var b))
             {
-                result.children[element] = child;
+                var child = Combine(a, b, op);
+                child.IsMember = op switch
+                {
+                    SetOperation.Union => a.IsMember || b.IsMember,
+                    SetOperation.Intersection => a.IsMember && b.IsMember,
+                    _ => a.IsMember && !b.IsMember,
+                };
+                if (!child.IsEmpty)
+                {
+                    result.children[element] = child;
+                }
+            }
+            else if (op != SetOperation.Intersection && !a.IsEmpty)
+            {
+                result.children[element] = a;
+            }
+        }
+
+        if (op == SetOperation.Union)
+        {
+            foreach (var (element, b) in right.children)
+            {
+                if (!left.children.ContainsKey(element) && !b.IsEmpty)
+                {
+                    result.children[element] = b;
+                }
             }
         }
 
         return result;
+    }
+
+    private enum SetOperation
+    {
+        Union,
+        Intersection,
+        Difference,
     }
 
     /// <summary>Fields first, then keyed elements, set values and indices; ordinal within a kind.</summary>

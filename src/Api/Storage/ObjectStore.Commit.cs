@@ -60,9 +60,9 @@ public sealed partial class ObjectStore
             }
 
             var next = revision + 1;
-            var obj = w.Kind == WriteKind.Delete ? Codec.Copy(current!) : w.Object!;
+            var json = RevisionStamp.Stamp(w.Kind == WriteKind.Delete ? current!.Json : w.Json!, next);
+            var obj = w.Kind == WriteKind.Delete ? Codec.Decode(w.Resource, json) : w.Object!;
             obj.Metadata.ResourceVersion = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var json = Codec.Encode(w.Resource, obj);
             var text = Encoding.UTF8.GetString(json);
             var uid = obj.Metadata.Uid ?? "";
 

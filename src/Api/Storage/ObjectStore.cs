@@ -82,16 +82,23 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     public (List<StoredObject> Items, long Revision) List(string resource, string? ns) => Cache.List(resource, ns);
 
+    /// <summary>Creates the object; the store sets its metadata.resourceVersion (the object is the store's from here on).</summary>
     public Task<StoredObject> CreateAsync(string resource, IKubernetesObject<V1ObjectMeta> obj, CancellationToken ct) =>
-        Enqueue(new PendingWrite(WriteKind.Create, resource, obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name, obj, 0), ct);
+        Enqueue(new PendingWrite(WriteKind.Create, resource, obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name, obj, 0, EncodeForWrite(resource, obj)), ct);
 
-    /// <summary>Replaces the object if its stored resourceVersion is still <paramref name="expectedRevision"/>.</summary>
-    public Task<StoredObject> UpdateAsync(string resource, IKubernetesObject<V1ObjectMeta> obj, long expectedRevision, CancellationToken ct) =>
-        Enqueue(new PendingWrite(WriteKind.Update, resource, obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name, obj, expectedRevision), ct);
+    /// <summary>
+    /// Replaces the object if its stored resourceVersion is still <paramref name="expectedRevision"/>.
+    /// <paramref name="encoded"/>, when given, is <paramref name="obj"/> as <see cref="ObjectCodec.Encode"/>
+    /// gives it with a metadata.resourceVersion set (any value: the store stamps the new revision into it).
+    /// </summary>
+    public Task<StoredObject> UpdateAsync(string resource, IKubernetesObject<V1ObjectMeta> obj, long expectedRevision, CancellationToken ct,
+        byte[]? encoded = null) =>
+        Enqueue(new PendingWrite(WriteKind.Update, resource, obj.Metadata.NamespaceProperty ?? "", obj.Metadata.Name, obj, expectedRevision,
+            encoded ?? EncodeForWrite(resource, obj)), ct);
 
     /// <summary>Removes the object if its stored resourceVersion is still <paramref name="expectedRevision"/>; returns its last state.</summary>
     public Task<StoredObject> DeleteAsync(string resource, string ns, string name, long expectedRevision, CancellationToken ct) =>
-        Enqueue(new PendingWrite(WriteKind.Delete, resource, ns, name, null, expectedRevision), ct);
+        Enqueue(new PendingWrite(WriteKind.Delete, resource, ns, name, null, expectedRevision, null), ct);
 
     /// <summary>Reads committed events of one resource in (from, to] from the log (for watches older than memory).</summary>
     internal async Task<List<StoreEvent>> ReadLogAsync(string resource, long from, long to, CancellationToken ct)
@@ -119,6 +126,20 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
         await _stopping.CancelAsync();
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Encodes a write on the caller's thread, not in the single writer: with a placeholder
+    /// resourceVersion that the writer replaces with the revision it hands out (<see cref="RevisionStamp"/>).
+    /// </summary>
+    private byte[] EncodeForWrite(string resource, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (string.IsNullOrEmpty(obj.Metadata.ResourceVersion))
+        {
+            obj.Metadata.ResourceVersion = "0";
+        }
+
+        return Codec.Encode(resource, obj);
     }
 
     private async Task<StoredObject> Enqueue(PendingWrite write, CancellationToken ct)
@@ -245,7 +266,9 @@ public sealed partial class ObjectStore : IAsyncDisposable
         Delete,
     }
 
-    private sealed record PendingWrite(WriteKind Kind, string Resource, string Namespace, string Name, IKubernetesObject<V1ObjectMeta>? Object, long Expected)
+    /// <summary>One queued write; <paramref name="Json"/> is the encoded object (creates and updates) before its revision is stamped.</summary>
+    private sealed record PendingWrite(WriteKind Kind, string Resource, string Namespace, string Name, IKubernetesObject<V1ObjectMeta>? Object, long Expected,
+        byte[]? Json)
     {
         public TaskCompletionSource<StoredObject> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
