@@ -39,7 +39,7 @@ public static class ControllerServiceCollectionExtensions
         services.AddSingleton(ResourceRegistry.Default);
         services.AddSingleton(_ => new Kubernetes(config));
         services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
-        services.AddSingleton(sp => new ResourceClient(sp.GetRequiredService<Kubernetes>()));
+        services.AddSingleton(sp => new ResourceClient(sp.GetRequiredService<Kubernetes>(), sp.GetService<TimeProvider>()));
         services.AddSingleton<InformerFactory>();
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), "kubeweb-controller-manager",
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventRecorder>>()));

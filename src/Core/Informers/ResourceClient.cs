@@ -25,11 +25,26 @@ public sealed class ApiStatusException(V1Status status) : Exception(status.Messa
 
 /// <summary>
 /// Generic list and watch for any resource in the registry, over the official client's transport
-/// (its HttpClient, TLS settings and credentials), so informers need no per-kind code.
+/// (its HttpClient, TLS settings and credentials), so informers need no per-kind code. A request the
+/// API answers with 429 (its in-flight limit) is sent again after the Retry-After it asked for, with
+/// back-off, as client-go's requests do; the informers and the garbage collector use this client.
 /// </summary>
-public sealed class ResourceClient(Kubernetes client)
+public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
 {
+    /// <summary>Attempts of one request while the API keeps answering 429 (client-go's default maxRetries is 10).</summary>
+    public const int MaxAttempts = 10;
+
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public Kubernetes Client { get; } = client;
+
+    /// <summary>Requests answered 429 and sent again since this client was made.</summary>
+    public long ThrottledRetries => Interlocked.Read(ref _throttledRetries);
+
+    private long _throttledRetries;
 
     public async Task<ListPage<T>> ListAsync<T>(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
         string? resourceVersion, int limit, string? continueToken, CancellationToken ct)
@@ -145,14 +160,29 @@ public sealed class ResourceClient(Kubernetes client)
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, CancellationToken ct, bool streaming = false,
         HttpContent? content = null)
     {
-        var request = new HttpRequestMessage(method, new Uri(Client.BaseUri, relative)) { Content = content };
-        request.Headers.Accept.ParseAdd("application/json");
-        if (Client.Credentials is not null)
+        HttpResponseMessage response;
+        for (var attempt = 1; ; attempt++)
         {
-            await Client.Credentials.ProcessHttpRequestAsync(request, ct);
+            // A request message is sent once; its (buffered) content can be sent again.
+            var request = new HttpRequestMessage(method, new Uri(Client.BaseUri, relative)) { Content = content };
+            request.Headers.Accept.ParseAdd("application/json");
+            if (Client.Credentials is not null)
+            {
+                await Client.Credentials.ProcessHttpRequestAsync(request, ct);
+            }
+
+            response = await Client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= MaxAttempts)
+            {
+                break;
+            }
+
+            var delay = ThrottleDelay(response, attempt);
+            response.Dispose();
+            Interlocked.Increment(ref _throttledRetries);
+            await Task.Delay(delay, _time, ct);
         }
 
-        var response = await Client.HttpClient.SendAsync(request, streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -172,6 +202,23 @@ public sealed class ResourceClient(Kubernetes client)
 
             throw new ApiStatusException(status ?? new V1Status { Code = (int)response.StatusCode, Message = body, Reason = response.StatusCode.ToString() });
         }
+    }
+
+    /// <summary>
+    /// The server's Retry-After (1 s when it sent none), and never less than a back-off that doubles
+    /// from 100 ms with each attempt, up to 30 s, so a server that keeps refusing is asked less and less often.
+    /// </summary>
+    internal static TimeSpan ThrottleDelay(HttpResponseMessage response, int attempt)
+    {
+        var retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => TimeSpan.FromSeconds(1),
+        };
+        var backoff = TimeSpan.FromTicks(MinBackoff.Ticks << Math.Min(attempt - 1, 16));
+        var delay = retryAfter > backoff ? retryAfter : backoff;
+        return delay > MaxBackoff ? MaxBackoff : delay;
     }
 
     private static string Query(params (string Key, string? Value)[] pairs)
