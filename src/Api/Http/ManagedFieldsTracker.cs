@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
@@ -32,10 +33,23 @@ public sealed class ManagedFieldsTracker
 
         // The ignored half (spec for status writes, status for the rest) cannot change ownership, so
         // it is dropped before the comparison: for pods that halves the work on the hottest write path.
-        // Both nodes are built here for this call only, so the field manager may consume them.
+        // Fields equal in both versions cannot change ownership either, so only the differing ones are
+        // compared. Both nodes are built here for this call only, so the field manager may consume them.
         var ignored = subresource == "status" ? StatusIgnored : MainIgnored;
-        var oldNode = old is null ? null : Without(oldJson is null ? ToNode(old) : JsonNode.Parse(oldJson)!.AsObject(), ignored);
-        var newNode = Without(ToNode(obj), ignored);
+        JsonObject? oldNode, newNode;
+        using (var updated = JsonDocument.Parse(KubeJson.SerializeToUtf8(obj, obj.GetType())))
+        {
+            if (old is null)
+            {
+                (oldNode, newNode) = (null, Without(JsonNode.Parse(JsonMarshal.GetRawUtf8Value(updated.RootElement))!.AsObject(), ignored));
+            }
+            else
+            {
+                using var previous = JsonDocument.Parse(oldJson ?? KubeJson.SerializeToUtf8(old, old.GetType()));
+                (oldNode, newNode) = Differing(previous.RootElement, updated.RootElement, ignored, 0);
+            }
+        }
+
         var result = FieldManager.UpdateInPlace(oldNode, newNode, manager, obj.GetType(), type.ApiVersion, now, subresource, ignored);
         obj.Metadata.ManagedFields = result["metadata"]?["managedFields"]?.Deserialize<IList<V1ManagedFieldsEntry>>(KubeJson.Options);
     }
@@ -78,6 +92,54 @@ public sealed class ManagedFieldsTracker
         PatchErrorKind.Malformed => ApiError.BadRequest(e.Message),
         _ => new ApiError(422, "Invalid", e.Message),
     };
+
+    /// <summary>
+    /// The two versions of an object without the fields that encode identically in both, down to the
+    /// children of top-level fields (lists and deeper levels are kept whole where they differ):
+    /// equal subtrees add nothing to a comparison. metadata.managedFields is always kept (it holds the
+    /// ownership being updated); <paramref name="ignored"/> top-level fields are dropped.
+    /// </summary>
+    private static (JsonObject Old, JsonObject New) Differing(JsonElement old, JsonElement updated, string[] ignored, int depth)
+    {
+        var (o, n) = (new JsonObject(), new JsonObject());
+        foreach (var p in updated.EnumerateObject())
+        {
+            if (depth == 0 && ignored.Contains(p.Name))
+            {
+                continue;
+            }
+
+            // metadata is always walked into, and its managedFields always kept, on both sides.
+            var metadata = depth == 0 && p.NameEquals("metadata");
+            var managedFields = depth == 1 && p.NameEquals("managedFields");
+            if (!old.TryGetProperty(p.Name, out var before))
+            {
+                n[p.Name] = Node(p.Value);
+            }
+            else if (metadata && before.ValueKind == JsonValueKind.Object && p.Value.ValueKind == JsonValueKind.Object)
+            {
+                (o[p.Name], n[p.Name]) = Differing(before, p.Value, ignored, 1);
+            }
+            else if (managedFields || !JsonMarshal.GetRawUtf8Value(before).SequenceEqual(JsonMarshal.GetRawUtf8Value(p.Value)))
+            {
+                (o[p.Name], n[p.Name]) = depth == 0 && before.ValueKind == JsonValueKind.Object && p.Value.ValueKind == JsonValueKind.Object
+                    ? Differing(before, p.Value, ignored, 1)
+                    : (Node(before), Node(p.Value));
+            }
+        }
+
+        foreach (var p in old.EnumerateObject())
+        {
+            if (!(depth == 0 && ignored.Contains(p.Name)) && !updated.TryGetProperty(p.Name, out _))
+            {
+                o[p.Name] = Node(p.Value);
+            }
+        }
+
+        return (o, n);
+    }
+
+    private static JsonNode? Node(JsonElement e) => JsonNode.Parse(JsonMarshal.GetRawUtf8Value(e));
 
     private static JsonObject Without(JsonObject node, string[] fields)
     {

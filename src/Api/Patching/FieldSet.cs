@@ -15,14 +15,40 @@ internal sealed class FieldSet
 {
     private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly SortedDictionary<string, FieldSet> children = new(ElementComparer.Instance);
+    /// <summary>Shared by every node without children (most are leaves); never written to.</summary>
+    private static readonly SortedDictionary<string, FieldSet> NoChildren = new(ElementComparer.Instance);
+
+    private SortedDictionary<string, FieldSet>? _children;
+
+    private SortedDictionary<string, FieldSet> children => _children ?? NoChildren;
+
+    private SortedDictionary<string, FieldSet> WritableChildren => _children ??= new(ElementComparer.Instance);
 
     public bool IsMember { get; private set; }
 
     public IEnumerable<KeyValuePair<string, FieldSet>> Children => children;
 
     /// <summary>True when no path is a member.</summary>
-    public bool IsEmpty => !IsMember && children.Values.All(c => c.IsEmpty);
+    public bool IsEmpty
+    {
+        get
+        {
+            if (IsMember)
+            {
+                return false;
+            }
+
+            foreach (var child in children.Values)
+            {
+                if (!child.IsEmpty)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 
     public FieldSet? Child(string element) => children.GetValueOrDefault(element);
 
@@ -34,7 +60,7 @@ internal sealed class FieldSet
             if (!node.children.TryGetValue(element, out var next))
             {
                 next = new FieldSet();
-                node.children[element] = next;
+                node.WritableChildren[element] = next;
             }
 
             node = next;
@@ -80,7 +106,7 @@ internal sealed class FieldSet
             var kept = otherChild is null ? child.Clone() : otherChild.IsMember ? null : child.RecursiveDifference(otherChild);
             if (kept is not null && !kept.IsEmpty)
             {
-                result.children[element] = kept;
+                result.WritableChildren[element] = kept;
             }
         }
 
@@ -121,7 +147,7 @@ internal sealed class FieldSet
 
             var child = FromFieldsV1(inner);
             child.IsMember = inner.Count == 0 || inner.ContainsKey(".");
-            set.children[element] = child;
+            set.WritableChildren[element] = child;
         }
 
         return set;
@@ -213,12 +239,12 @@ internal sealed class FieldSet
                 };
                 if (!child.IsEmpty)
                 {
-                    result.children[element] = child;
+                    result.WritableChildren[element] = child;
                 }
             }
             else if (op != SetOperation.Intersection && !a.IsEmpty)
             {
-                result.children[element] = a;
+                result.WritableChildren[element] = a;
             }
         }
 
@@ -228,7 +254,7 @@ internal sealed class FieldSet
             {
                 if (!left.children.ContainsKey(element) && !b.IsEmpty)
                 {
-                    result.children[element] = b;
+                    result.WritableChildren[element] = b;
                 }
             }
         }
