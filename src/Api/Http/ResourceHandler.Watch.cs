@@ -168,8 +168,23 @@ internal sealed class WatchStreamWriter(HttpContext ctx, ResourceType type, Prin
     private static readonly byte[] Newline = "\n"u8.ToArray();
     private bool _columnsSent;
 
+    private static readonly Dictionary<string, byte[]> Prefixes = new[] { "ADDED", "MODIFIED", "DELETED" }
+        .ToDictionary(t => t, t => System.Text.Encoding.UTF8.GetBytes($$"""{"type":"{{t}}","object":"""));
+
+    private static readonly byte[] Suffix = "}\n"u8.ToArray();
+
     public async Task WriteEventAsync(string eventType, StoredObject o, byte[] json)
     {
+        if (table is null && Prefixes.TryGetValue(eventType, out var prefix))
+        {
+            // The stored encoding goes out as it is, between a fixed prefix and suffix: the bytes a
+            // JSON writer would produce, without copying each event into a buffer of its own first.
+            await ctx.Response.Body.WriteAsync(prefix, ctx.RequestAborted);
+            await ctx.Response.Body.WriteAsync(json, ctx.RequestAborted);
+            await ctx.Response.Body.WriteAsync(Suffix, ctx.RequestAborted);
+            return;
+        }
+
         var buffer = new ArrayBufferWriter<byte>(json.Length + 64);
         await using (var w = new Utf8JsonWriter(buffer))
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
@@ -77,29 +79,103 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
             ("resourceVersion", resourceVersion), ("timeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var response = await SendAsync(HttpMethod.Get, Path(type, ns) + query, ct, streaming: true);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(ct) is { } line)
+        var reader = PipeReader.Create(stream);
+        var events = new List<WatchItem<T>>();
+        try
         {
-            if (line.Length == 0)
+            while (true)
             {
-                continue;
-            }
+                var read = await reader.ReadAsync(ct);
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (!line.IsEmpty)
+                    {
+                        events.Add(ParseEvent<T>(line));
+                    }
+                }
 
-            using var doc = JsonDocument.Parse(line);
-            var eventType = doc.RootElement.GetProperty("type").GetString()!;
-            var obj = doc.RootElement.GetProperty("object");
-            switch (eventType)
-            {
-                case "ERROR":
-                    yield return new WatchItem<T>(eventType, default, obj.Deserialize<V1Status>(KubeJson.Options), null);
+                if (read.IsCompleted && !buffer.IsEmpty)
+                {
+                    events.Add(ParseEvent<T>(buffer));
+                    buffer = buffer.Slice(buffer.End);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                foreach (var e in events)
+                {
+                    yield return e;
+                }
+
+                events.Clear();
+                if (read.IsCompleted)
+                {
                     break;
-                case "BOOKMARK":
-                    yield return new WatchItem<T>(eventType, default, null, obj.GetProperty("metadata").GetProperty("resourceVersion").GetString());
-                    break;
-                default:
-                    yield return new WatchItem<T>(eventType, obj.Deserialize<T>(KubeJson.Options), null, null);
-                    break;
+                }
             }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>
+    /// One watch event line: its type, and its object decoded straight from the line's bytes (no
+    /// string per line, no document of the whole event first).
+    /// </summary>
+    internal static WatchItem<T> ParseEvent<T>(ReadOnlySequence<byte> line)
+    {
+        var json = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+        var reader = new Utf8JsonReader(json);
+        string? eventType = null;
+        var (start, end) = (-1, -1);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("a watch event is not a JSON object");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                eventType = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("object"u8))
+            {
+                reader.Read();
+                start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                end = (int)reader.BytesConsumed;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (eventType is null || start < 0)
+        {
+            throw new JsonException("a watch event needs a type and an object");
+        }
+
+        var obj = json[start..end];
+        switch (eventType)
+        {
+            case "ERROR":
+                return new WatchItem<T>(eventType, default, JsonSerializer.Deserialize<V1Status>(obj, KubeJson.Options), null);
+            case "BOOKMARK":
+                using (var doc = JsonDocument.Parse(obj.ToArray()))
+                {
+                    return new WatchItem<T>(eventType, default, null, doc.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString());
+                }
+
+            default:
+                return new WatchItem<T>(eventType, JsonSerializer.Deserialize<T>(obj, KubeJson.Options), null, null);
         }
     }
 
