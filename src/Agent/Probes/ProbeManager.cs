@@ -31,6 +31,9 @@ internal sealed partial class ProbeManager : IAsyncDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>False in tests that drive <see cref="ProbeWorker.ProbeOnceAsync"/> themselves.</summary>
+    internal bool RunWorkers { get; init; } = true;
+
     /// <summary>Raised with a pod uid when one of its probe results changed.</summary>
     public event Action<string>? Changed;
 
@@ -89,7 +92,7 @@ internal sealed partial class ProbeManager : IAsyncDisposable
         {
             var c = rt?.Containers.FirstOrDefault(x => !x.IsInit && x.Name == worker.Container.Name);
             worker.Observe(c is null ? null : new ProbedContainer(c.Id, c.State == ContainerState.Running, c.StartedAt, rt!.Ip));
-            if (start)
+            if (start && RunWorkers)
             {
                 CancellationToken token;
                 lock (_lock)
