@@ -16,9 +16,11 @@ internal interface IPodEventClient
 /// The kubelet's event recorder: <see cref="Record"/> never blocks; it correlates as client-go does
 /// (the same pod, field path, type, reason and message within <see cref="CorrelationWindow"/> bumps
 /// the count of one Event, named <c>pod.&lt;hex nanoseconds&gt;</c> when first seen) and queues the
-/// Event's latest state. <see cref="RunAsync"/> sends what is queued in batches and retries
-/// failures with back-off; past <see cref="MaxPending"/> Events the oldest are dropped, as events
-/// are best-effort.
+/// Event's latest state. Like client-go's spam filter, each pod/type/reason/message may send a
+/// burst of <see cref="SpamBurst"/> updates, then one per <see cref="SpamRefill"/> (the count keeps
+/// growing meanwhile, so the next update carries it). <see cref="RunAsync"/> sends what is queued
+/// in batches and retries failures with back-off; past <see cref="MaxPending"/> Events the oldest
+/// are dropped, as events are best-effort.
 /// </summary>
 internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) : IPodEvents
 {
@@ -28,12 +30,17 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PodEventReport> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double Tokens, DateTime At)> _spam = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodEventReport> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _lastNanos;
 
     public static readonly TimeSpan CorrelationWindow = TimeSpan.FromMinutes(10);
+
+    public const int SpamBurst = 25;
+
+    public static readonly TimeSpan SpamRefill = TimeSpan.FromMinutes(5);
 
     public TimeSpan FlushDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -84,6 +91,11 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
             }
 
             _recent[key] = report;
+            if (!TakeToken(key, now.UtcDateTime))
+            {
+                return;
+            }
+
             if (!_pending.ContainsKey(report.Name))
             {
                 _order.Enqueue(report.Name);
@@ -152,6 +164,20 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
         }
     }
 
+    private bool TakeToken(string key, DateTime now)
+    {
+        var (tokens, at) = _spam.TryGetValue(key, out var bucket) ? bucket : (SpamBurst, now);
+        tokens = Math.Min(SpamBurst, tokens + ((now - at) / SpamRefill));
+        if (tokens < 1)
+        {
+            _spam[key] = (tokens, now);
+            return false;
+        }
+
+        _spam[key] = (tokens - 1, now);
+        return true;
+    }
+
     private void Prune(DateTime now)
     {
         foreach (var (k, v) in _recent.ToList())
@@ -165,6 +191,14 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
         if (_recent.Count >= 4096)
         {
             _recent.Clear();
+        }
+
+        foreach (var (k, v) in _spam.ToList())
+        {
+            if (!_recent.ContainsKey(k) || now - v.At >= SpamRefill * SpamBurst)
+            {
+                _spam.Remove(k);
+            }
         }
     }
 

@@ -86,6 +86,26 @@ public sealed class PodEventRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task PastTheSpamBurst_RepeatsWaitForARefill_ThenCarryTheFullCount()
+    {
+        var pod = Pod("web");
+        for (var i = 0; i < PodEventRecorder.SpamBurst; i++)
+        {
+            _recorder.Record(pod, "Warning", "Unhealthy", "Readiness probe failed: ", "spec.containers{app}");
+            await AdvanceUntil(_time, TimeSpan.FromMilliseconds(50), () => _recorder.PendingCount == 0, "sent");
+        }
+
+        var sent = _client.Sent.Count;
+        _recorder.Record(pod, "Warning", "Unhealthy", "Readiness probe failed: ", "spec.containers{app}");
+        Assert.Equal(0, _recorder.PendingCount);
+
+        _time.Advance(PodEventRecorder.SpamRefill);
+        _recorder.Record(pod, "Warning", "Unhealthy", "Readiness probe failed: ", "spec.containers{app}");
+        await AdvanceUntil(_time, TimeSpan.FromMilliseconds(50), () => _client.Sent.Count == sent + 1, "the refilled update");
+        Assert.Equal(PodEventRecorder.SpamBurst + 2, _client.Sent.Last().Count);
+    }
+
+    [Fact]
     public void BeyondMaxPending_TheOldestEventsAreDropped()
     {
         var recorder = new PodEventRecorder(_time, NullLogger.Instance) { MaxPending = 2 };
