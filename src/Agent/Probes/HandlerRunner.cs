@@ -165,7 +165,8 @@ internal sealed class HandlerRunner(IContainerExec exec, HttpMessageInvoker http
         }
         catch (HttpRequestException e)
         {
-            return new ProbeOutcome(ProbeResult.Failure, $"Get \"{url}\": {Describe(e)}");
+            var cause = e.InnerException is SocketException s ? $"dial tcp {hostPart}:{port}: connect: {Describe(s)}" : e.Message;
+            return new ProbeOutcome(ProbeResult.Failure, $"Get \"{url}\": {cause}");
         }
     }
 
@@ -243,7 +244,6 @@ internal sealed class HandlerRunner(IContainerExec exec, HttpMessageInvoker http
     {
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
         SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable } => "no route to host",
-        HttpRequestException { InnerException: SocketException s } => "dial tcp: connect: " + Describe(s),
         _ => e.Message,
     };
 }

@@ -262,6 +262,22 @@ public sealed class ProbeWorkerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task HttpGet_ToAClosedPort_FailsAsTheKubeletWordsIt()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var http = HandlerRunner.CreateHttpClient();
+        var runner = new HandlerRunner(_target, http, _time);
+
+        var outcome = await runner.ProbeAsync(new V1Probe { HttpGet = new V1HTTPGetAction { Port = port.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+            new V1Container { Name = "app" }, "c1", "127.0.0.1", CancellationToken.None);
+
+        Assert.Equal(new ProbeOutcome(ProbeResult.Failure, $"Get \"http://127.0.0.1:{port}/\": dial tcp 127.0.0.1:{port}: connect: connection refused"), outcome);
+    }
+
+    [Fact]
     public async Task ExecTimeout_IsAFailureSayingSo()
     {
         var runner = new HandlerRunner(_target, new HttpMessageInvoker(_http), _time);

@@ -130,8 +130,8 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
             """);
         await WaitRunningAsync("http404");
 
-        var events = await WaitForAsync(() => Events("http404"), e => e.Contains("Unhealthy", StringComparison.Ordinal));
-        Assert.Contains("Readiness probe failed: HTTP probe failed with statuscode: 404", events, StringComparison.Ordinal);
+        // Probes that ran before httpd listened fail differently; the 404 comes once it does.
+        await WaitForAsync(() => Events("http404"), e => e.Contains("Readiness probe failed: HTTP probe failed with statuscode: 404", StringComparison.Ordinal));
         Assert.Equal("False", await JsonPath("http404", "{.status.conditions[?(@.type==\"Ready\")].status}"));
         await DeleteAsync("http404");
     }
@@ -309,8 +309,12 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
         await WaitRunningAsync("tty1");
 
         // script(1) gives kubectl a pseudo-terminal of 33x111; kubectl puts it in raw mode and sends its size.
+        // A background job resizes that terminal to 40x100 once the test creates the trigger file:
+        // the kernel sends kubectl SIGWINCH, and kubectl sends the new size.
+        var trigger = Path.Combine(fixture.Dir, "resize-now");
         var kubectl = $"{Infrastructure.Kubectl.Binary} --kubeconfig {fixture.Server.KubeconfigPath} --cache-dir {_kubectl.CacheDir} exec -it tty1 -- sh";
-        var psi = new ProcessStartInfo("script", ["-qfec", $"stty rows 33 cols 111; {kubectl}", "/dev/null"])
+        var resizer = $"(while [ ! -f {trigger} ]; do sleep 0.1; done; stty rows 40 cols 100 < /dev/tty) &";
+        var psi = new ProcessStartInfo("script", ["-qfec", $"stty rows 33 cols 111; {resizer} {kubectl}", "/dev/null"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -318,19 +322,53 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
             UseShellExecute = false,
         };
         using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        await process.StandardInput.WriteAsync("echo T=$(tty); echo S=$(stty size); exit 5\r");
+        var screen = new System.Text.StringBuilder();
+        var reader = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int n;
+            while ((n = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (screen)
+                {
+                    screen.Append(buffer, 0, n);
+                }
+            }
+        });
+        string Screen()
+        {
+            lock (screen)
+            {
+                return screen.ToString();
+            }
+        }
+
+        // The shell's prompt says the terminal session is up.
+        await WaitForAsync(() => Task.FromResult(Screen()), s => s.Contains("# ", StringComparison.Ordinal));
+        await process.StandardInput.WriteAsync("echo T=$(tty); echo S=$(stty size)\r");
+        await process.StandardInput.FlushAsync();
+        await WaitForAsync(() => Task.FromResult(Screen()), s => s.Contains("S=33 111", StringComparison.Ordinal));
+
+        await File.WriteAllTextAsync(trigger, "");
+        await WaitForAsync(async () =>
+        {
+            await process.StandardInput.WriteAsync("echo R=$(stty size)\r");
+            await process.StandardInput.FlushAsync();
+            return Screen();
+        }, s => s.Contains("R=40 100", StringComparison.Ordinal));
+        await process.StandardInput.WriteAsync("exit 5\r");
         await process.StandardInput.FlushAsync();
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
             await process.WaitForExitAsync(cts.Token);
         }
 
-        var text = await stdout;
+        await reader;
+        var text = Screen();
         output.WriteLine(text);
         Assert.Matches(@"T=/dev/pts/\d+", text);
         Assert.Contains("S=33 111", text, StringComparison.Ordinal);
+        Assert.Contains("R=40 100", text, StringComparison.Ordinal);
         Assert.Equal(5, process.ExitCode);
         (await _kubectl.RunAsync("delete", "pod", "tty1", "--grace-period=1", "--wait=false")).Succeeded();
     }
