@@ -2,6 +2,7 @@ using System.Text;
 using KubeWeb.Agent.Connection;
 using KubeWeb.Agent.Node;
 using KubeWeb.Agent.Pods;
+using KubeWeb.Agent.Probes;
 using KubeWeb.Agent.Runtime;
 using KubeWeb.Agent.Streams;
 using KubeWeb.Core.Agents;
@@ -19,7 +20,7 @@ namespace KubeWeb.Agent.Hosting;
 /// automatic reconnect brings the connection back and the next stream starts from a snapshot.
 /// Split: <c>.Heartbeat</c> (Lease and node status).
 /// </summary>
-public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
+public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPodEventClient
 {
     private readonly NodeConfig _config;
     private readonly AgentConnectionSettings _settings;
@@ -28,6 +29,8 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     private readonly ILogger _log;
     private readonly HubConnection _connection;
     private readonly PodStatusBatcher _statuses;
+    private readonly PodEventRecorder _events;
+    private readonly ProbeManager? _probes;
     private readonly PodWorkers _workers;
     private readonly AgentStreamDispatcher? _streams;
     private readonly CancellationTokenSource _stopping = new();
@@ -48,7 +51,18 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         Runtime = runtime;
         _log = loggers.CreateLogger<NodeAgent>();
         _statuses = new PodStatusBatcher(time, loggers.CreateLogger<PodStatusBatcher>());
-        _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>()));
+        _events = new PodEventRecorder(time, loggers.CreateLogger<PodEventRecorder>());
+        if (runtime is IPodEventProducer producer && producer.Events is NoPodEvents)
+        {
+            producer.Events = _events;
+        }
+
+        if (runtime is IContainerProbeTarget probeTarget)
+        {
+            _probes = new ProbeManager(probeTarget, _events, time, loggers.CreateLogger<ProbeManager>());
+        }
+
+        _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>(), _probes));
         _connection = BuildConnection(settings, random, loggers);
         if (runtime is IPodObjectConsumer consumer)
         {
@@ -100,6 +114,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _loops.Add(Task.Run(() => SessionLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => HeartbeatLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _statuses.RunAsync(this, ct), CancellationToken.None));
+        _loops.Add(Task.Run(() => _events.RunAsync(this, ct), CancellationToken.None));
     }
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)
@@ -111,6 +126,19 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
 
         return await _connection.InvokeAsync<IReadOnlyList<PodStatusResult>>(AgentHubProtocol.ReportPodStatuses, reports, ct);
     }
+
+    async Task<int> IPodEventClient.ReportEventsAsync(IReadOnlyList<PodEventReport> reports, CancellationToken ct)
+    {
+        if (!IsRegistered)
+        {
+            throw new InvalidOperationException("not registered on the current connection");
+        }
+
+        return await _connection.InvokeAsync<int>(AgentHubProtocol.ReportEvents, reports, ct);
+    }
+
+    /// <summary>Where the node's kubelet events go (runtimes and probes record into it).</summary>
+    public IPodEvents Events => _events;
 
     private async Task SessionLoopAsync(CancellationToken ct)
     {
@@ -243,6 +271,10 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         }
 
         await _workers.DisposeAsync();
+        if (_probes is not null)
+        {
+            await _probes.DisposeAsync();
+        }
         if (_streams is not null)
         {
             await _streams.DisposeAsync();

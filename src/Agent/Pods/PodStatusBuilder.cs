@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubeWeb.Agent.Probes;
 using KubeWeb.Agent.Runtime;
 
 namespace KubeWeb.Agent.Pods;
@@ -13,11 +14,12 @@ internal static class PodStatusBuilder
     /// <summary>The condition types the agent owns; the server keeps any others.</summary>
     public static readonly string[] OwnedConditions = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
 
-    public static V1PodStatus Build(V1Pod pod, RuntimePod? rt, string hostIp)
+    /// <param name="probes">Probe results (started, ready); without it a running container is started and ready.</param>
+    public static V1PodStatus Build(V1Pod pod, RuntimePod? rt, string hostIp, ProbeManager? probes = null)
     {
         var created = rt?.CreatedAt ?? pod.Metadata.CreationTimestamp ?? DateTime.UnixEpoch;
-        var containers = (pod.Spec.Containers ?? []).Select(c => ContainerStatus(c, rt, init: false)).ToList();
-        var inits = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, rt, init: true)).ToList();
+        var containers = (pod.Spec.Containers ?? []).Select(c => ContainerStatus(c, rt, init: false, pod.Metadata.Uid, probes)).ToList();
+        var inits = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, rt, init: true, pod.Metadata.Uid, null)).ToList();
         var initialized = inits.All(s => s.State?.Terminated?.ExitCode == 0);
         var ready = containers.Count > 0 && containers.All(c => c.Ready) && rt?.StoppedAt is null;
         var readySince = containers.Select(c => c.State?.Running?.StartedAt).Where(t => t is not null).DefaultIfEmpty(created).Max() ?? created;
@@ -94,7 +96,7 @@ internal static class PodStatusBuilder
         return ran && policy != "Never" ? "Running" : "Pending";
     }
 
-    private static V1ContainerStatus ContainerStatus(V1Container spec, RuntimePod? rt, bool init)
+    private static V1ContainerStatus ContainerStatus(V1Container spec, RuntimePod? rt, bool init, string podUid, ProbeManager? probes)
     {
         var c = rt?.Containers.FirstOrDefault(x => x.Name == spec.Name && x.IsInit == init);
         var image = ImageReference.Normalize(spec.Image);
@@ -114,14 +116,16 @@ internal static class PodStatusBuilder
 
         var state = State(c);
         var running = c.State == ContainerState.Running;
+        var started = running && (probes is null || probes.IsStarted(podUid, spec, c.Id));
+        var ready = started && (probes is null || probes.IsReady(podUid, spec, c.Id));
         return new V1ContainerStatus
         {
             Name = c.Name,
             Image = c.Image,
             ImageID = c.ImageId,
             ContainerID = c.Id.Length > 0 ? c.Id : null,
-            Ready = init ? c.State == ContainerState.Exited && c.ExitCode == 0 : running,
-            Started = init ? null : running,
+            Ready = init ? c.State == ContainerState.Exited && c.ExitCode == 0 : ready,
+            Started = init ? null : started,
             RestartCount = c.RestartCount,
             State = state,
             LastState = c.Previous is { State: ContainerState.Exited } previous ? State(previous) : null,

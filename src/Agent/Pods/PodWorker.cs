@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using k8s.Models;
+using KubeWeb.Agent.Probes;
 using KubeWeb.Agent.Runtime;
 using KubeWeb.Core.Agents;
 using KubeWeb.Core.Serialization;
@@ -90,6 +91,7 @@ internal sealed partial class PodWorker
         {
             await runtime.KillPodAsync(Uid, TimeSpan.Zero, ct);
             await runtime.RemovePodAsync(Uid, ct);
+            _ctx.Probes?.Remove(Uid);
             _ctx.Statuses.Forget(Uid);
             return true;
         }
@@ -137,7 +139,8 @@ internal sealed partial class PodWorker
     private async Task ReportAsync(V1Pod pod, bool terminated, CancellationToken ct)
     {
         var rt = await _ctx.Runtime.GetPodAsync(Uid, ct);
-        var status = PodStatusBuilder.Build(pod, rt, _ctx.HostIp);
+        _ctx.Probes?.Update(pod, rt);
+        var status = PodStatusBuilder.Build(pod, rt, _ctx.HostIp, _ctx.Probes);
         var wanted = Projection(status);
         if (!terminated && (wanted == _reported || wanted == Projection(pod.Status)))
         {
@@ -191,4 +194,5 @@ internal sealed partial class PodWorker
 }
 
 /// <summary>What every pod worker of one node shares.</summary>
-internal sealed record PodWorkerContext(IPodRuntime Runtime, IPodStatusSink Statuses, string HostIp, TimeProvider Time, ILogger Log);
+/// <param name="Probes">Runs the pods' probes; null when the runtime cannot be probed (the simulated one).</param>
+internal sealed record PodWorkerContext(IPodRuntime Runtime, IPodStatusSink Statuses, string HostIp, TimeProvider Time, ILogger Log, ProbeManager? Probes = null);

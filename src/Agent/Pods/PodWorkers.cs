@@ -23,6 +23,10 @@ internal sealed partial class PodWorkers : IAsyncDisposable
     {
         _ctx = ctx;
         ctx.Runtime.PodChanged += OnRuntimeChanged;
+        if (ctx.Probes is { } probes)
+        {
+            probes.Changed += OnRuntimeChanged;
+        }
     }
 
     public int Count
@@ -152,6 +156,11 @@ internal sealed partial class PodWorkers : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _ctx.Runtime.PodChanged -= OnRuntimeChanged;
+        if (_ctx.Probes is { } probes)
+        {
+            probes.Changed -= OnRuntimeChanged;
+        }
+
         await _stopping.CancelAsync();
         Task[] runs;
         lock (_lock)

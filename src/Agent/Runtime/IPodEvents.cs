@@ -22,3 +22,9 @@ public sealed class NoPodEvents : IPodEvents
     {
     }
 }
+
+/// <summary>A runtime that reports events: the node agent hands it its recorder.</summary>
+public interface IPodEventProducer
+{
+    IPodEvents Events { get; set; }
+}

@@ -19,6 +19,7 @@ namespace KubeWeb.Api.Agents;
 internal sealed partial class AgentHub(
     NodeRegistrar nodes,
     PodStatusWriter statuses,
+    PodEventWriter events,
     NodePodFeed feed,
     AgentSessions sessions,
     Streams.AgentStreamBroker streams,
@@ -91,6 +92,14 @@ internal sealed partial class AgentHub(
         var node = RequireNode();
         // Concurrent writes share the store's group commit: one transaction for the whole batch.
         return await Task.WhenAll(reports.Select(r => statuses.ApplyAsync(node, r, Context.ConnectionAborted)));
+    }
+
+    /// <summary>Kubelet events about the node's pods; reports about other pods are dropped.</summary>
+    public async Task<int> ReportEvents(IReadOnlyList<PodEventReport> reports)
+    {
+        var node = RequireNode();
+        var written = await Task.WhenAll(reports.Select(r => events.ApplyAsync(node, r, Context.ConnectionAborted)));
+        return written.Count(w => w);
     }
 
     /// <summary>

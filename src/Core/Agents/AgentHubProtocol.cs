@@ -38,6 +38,13 @@ public static class AgentHubProtocol
     /// </summary>
     public const string GetPodObject = nameof(GetPodObject);
 
+    /// <summary>
+    /// <c>int ReportEvents(IReadOnlyList&lt;PodEventReport&gt;)</c>: kubelet events about the node's pods,
+    /// written as core/v1 Events with source <c>kubelet</c> on the node; returns how many were written
+    /// (reports about pods not bound to the node are dropped).
+    /// </summary>
+    public const string ReportEvents = nameof(ReportEvents);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }

@@ -167,4 +167,107 @@ public sealed class PodStrategyTests
         Assert.Equal("500m", pod.Spec.Containers[0].Resources.Requests["cpu"].ToString());
         Assert.Equal("Guaranteed", pod.Status.QosClass);
     }
+
+    private static V1ResourceRequirements Resources(string? cpuRequest = null, string? memoryRequest = null, string? cpuLimit = null, string? memoryLimit = null)
+    {
+        static Dictionary<string, ResourceQuantity>? Map(string? cpu, string? memory)
+        {
+            var map = new Dictionary<string, ResourceQuantity>();
+            if (cpu is not null)
+            {
+                map["cpu"] = new ResourceQuantity(cpu);
+            }
+
+            if (memory is not null)
+            {
+                map["memory"] = new ResourceQuantity(memory);
+            }
+
+            return map.Count > 0 ? map : null;
+        }
+
+        return new V1ResourceRequirements { Requests = Map(cpuRequest, memoryRequest), Limits = Map(cpuLimit, memoryLimit) };
+    }
+
+    [Fact]
+    public void QosClass_OnlyARequest_IsBurstable()
+    {
+        var pod = NewPod();
+        pod.Spec.Containers[0].Resources = Resources(cpuRequest: "100m");
+
+        Create(_strategy, pod);
+
+        Assert.Equal("Burstable", pod.Status.QosClass);
+    }
+
+    [Fact]
+    public void QosClass_OnlyAMemoryLimit_IsBurstable()
+    {
+        var pod = NewPod();
+        pod.Spec.Containers[0].Resources = Resources(memoryLimit: "64Mi");
+
+        Create(_strategy, pod);
+
+        Assert.Equal("Burstable", pod.Status.QosClass);
+    }
+
+    [Fact]
+    public void QosClass_OtherResourcesOrZeroQuantities_StayBestEffort()
+    {
+        var pod = NewPod();
+        pod.Spec.Containers[0].Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity> { ["ephemeral-storage"] = new("1Gi"), ["cpu"] = new("0") },
+        };
+
+        Create(_strategy, pod);
+
+        Assert.Equal("BestEffort", pod.Status.QosClass);
+    }
+
+    [Fact]
+    public void QosClass_AnInitContainerWithoutLimits_MakesAGuaranteedAppBurstable()
+    {
+        var pod = NewPod();
+        pod.Spec.Containers[0].Resources = Resources(cpuLimit: "1", memoryLimit: "1Gi");
+        pod.Spec.InitContainers = [new V1Container { Name = "init", Image = "busybox", Resources = Resources(cpuRequest: "100m") }];
+
+        Create(_strategy, pod);
+
+        Assert.Equal("Burstable", pod.Status.QosClass);
+    }
+
+    [Fact]
+    public void QosClass_InitAndAppContainersAllLimited_AreGuaranteed()
+    {
+        var pod = NewPod();
+        pod.Spec.Containers[0].Resources = Resources(cpuLimit: "1", memoryLimit: "1Gi");
+        pod.Spec.InitContainers = [new V1Container { Name = "init", Image = "busybox", Resources = Resources("200m", "64Mi", "200m", "64Mi") }];
+
+        Create(_strategy, pod);
+
+        Assert.Equal("Guaranteed", pod.Status.QosClass);
+    }
+
+    [Fact]
+    public void QosClass_OnlyAnInitContainerRequest_IsBurstable()
+    {
+        var pod = NewPod();
+        pod.Spec.InitContainers = [new V1Container { Name = "init", Image = "busybox", Resources = Resources(memoryRequest: "32Mi") }];
+
+        Create(_strategy, pod);
+
+        Assert.Equal("Burstable", pod.Status.QosClass);
+    }
+
+    [Fact]
+    public void QosClass_RequestBelowLimit_IsBurstable()
+    {
+        var pod = NewPod();
+        pod.Spec.Containers[0].Resources = Resources("250m", "128Mi", "500m", "128Mi");
+
+        Create(_strategy, pod);
+
+        Assert.Equal("Burstable", pod.Status.QosClass);
+    }
 }

@@ -179,6 +179,51 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
         Assert.Equal(401, (int)(await http.SendAsync(api)).StatusCode);
     }
 
+    [Fact]
+    public async Task KubeletEvents_FromTheSimulatedRuntime_AreWrittenWithKubeletAsSource()
+    {
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("evsim", "sim-0", grace: 1), "default");
+        await WaitForPodAsync("evsim", p => p.Status?.Phase == "Running");
+
+        Corev1EventList events = null!;
+        await AgentCluster.WaitUntilAsync(async () =>
+        {
+            events = await cluster.Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=evsim");
+            return events.Items.Any(e => e.Reason == "Started");
+        }, Timeout, "a Started event");
+
+        var started = events.Items.Single(e => e.Reason == "Started");
+        Assert.Equal(("kubelet", "sim-0", "kubelet", "sim-0"), (started.Source.Component, started.Source.Host, started.ReportingComponent, started.ReportingInstance));
+        Assert.Equal(("Pod", "spec.containers{nginx}", "Started container nginx", "Normal", 1), (started.InvolvedObject.Kind, started.InvolvedObject.FieldPath, started.Message, started.Type, started.Count));
+        Assert.Contains(events.Items, e => e.Reason == "Created" && e.Message == "Created container: nginx");
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync("evsim", "default");
+    }
+
+    [Fact]
+    public async Task EventReports_ForAnotherNodesPod_AreDropped_AndRepeatsUpdateTheCount()
+    {
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("evhub", "sim-1", grace: 1), "default");
+        var pod = await WaitForPodAsync("evhub", p => p.Status?.Phase == "Running");
+        var writer = cluster.Server.Services.GetRequiredService<PodEventWriter>();
+        var now = DateTime.UtcNow;
+        var at = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+        var report = new KubeWeb.Core.Agents.PodEventReport("default", "evhub", pod.Metadata.Uid, "evhub.18f0000000000001", "Warning", "Unhealthy",
+            "Liveness probe failed: boom", "spec.containers{nginx}", 1, at, at);
+
+        Assert.False(await writer.ApplyAsync("sim-2", report, CancellationToken.None));
+        Assert.False(await writer.ApplyAsync("sim-1", report with { PodUid = "another-uid" }, CancellationToken.None));
+        Assert.Empty((await cluster.Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "reason=Unhealthy,involvedObject.name=evhub")).Items);
+
+        Assert.True(await writer.ApplyAsync("sim-1", report, CancellationToken.None));
+        Assert.True(await writer.ApplyAsync("sim-1", report with { Count = 3, LastTimestamp = at.AddSeconds(20) }, CancellationToken.None));
+        Assert.True(await writer.ApplyAsync("sim-1", report with { Count = 2, LastTimestamp = at.AddSeconds(10) }, CancellationToken.None));
+
+        var e = await cluster.Client.CoreV1.ReadNamespacedEventAsync("evhub.18f0000000000001", "default");
+        Assert.Equal((3, at, at.AddSeconds(20)), (e.Count!.Value, e.FirstTimestamp!.Value, e.LastTimestamp!.Value));
+        Assert.Equal((pod.Metadata.Uid, "sim-1"), (e.InvolvedObject.Uid, e.Source.Host));
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync("evhub", "default");
+    }
+
     private async Task<V1Pod> WaitForPodAsync(string name, Func<V1Pod, bool> condition)
     {
         V1Pod? pod = null;

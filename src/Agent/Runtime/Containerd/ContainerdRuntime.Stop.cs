@@ -26,6 +26,7 @@ public sealed partial class ContainerdRuntime
 
             // First stop, or a shorter grace period than the one in progress: StopContainer again with it.
             st.Killing = true;
+            st.Killed.Cancel();
             stop = StopAsync(st, gracePeriod);
             st.Stop = (deadline, stop);
         }
@@ -41,20 +42,19 @@ public sealed partial class ContainerdRuntime
         await st.Gate.WaitAsync(ct);
         st.Gate.Release();
         var view = await ObserveAsync(st.Uid, ct);
-        var timeout = (long)Math.Ceiling(Math.Max(0, grace.TotalSeconds));
+        var pod = st.Pod;
         await Task.WhenAll(view.Containers.Values.SelectMany(l => l)
             .Where(c => c.State is CriState.ContainerRunning or CriState.ContainerCreated or CriState.ContainerUnknown)
             .Select(async c =>
             {
-                try
+                var init = c.Labels.TryGetValue(CriLabels.InitContainer, out var i) && i == "true";
+                var spec = (init ? pod?.Spec.InitContainers : pod?.Spec.Containers)?.FirstOrDefault(s => s.Name == c.Metadata.Name);
+                if (pod is not null && c.State == CriState.ContainerRunning)
                 {
-                    await _cri.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = c.Id, Timeout = timeout }, cancellationToken: ct);
-                }
-                catch (RpcException e) when (CriClient.IsNotFound(e))
-                {
+                    ContainerEvent(pod, init, c.Metadata.Name, "Normal", "Killing", "Stopping container " + c.Metadata.Name);
                 }
 
-                _exited.TryRemove(c.Id, out _);
+                await StopContainerAsync(st, pod, init ? null : spec, c.Id, grace, ct);
             }));
         foreach (var sandbox in view.Sandboxes)
         {
@@ -95,11 +95,13 @@ public sealed partial class ContainerdRuntime
         foreach (var c in view.Containers.Values.SelectMany(l => l))
         {
             _exited.TryRemove(c.Id, out _);
+            _preStopRan.TryRemove(c.Id, out _);
         }
 
         if (_pods.TryRemove(podUid, out var st))
         {
             st.Timer?.Dispose();
+            st.Killed.Dispose();
         }
 
         try

@@ -103,6 +103,7 @@ public sealed partial class ContainerdRuntime
                 {
                     if (imageChanged)
                     {
+                        ContainerEvent(pod, false, spec.Name, "Normal", "Killing", $"Container {spec.Name} definition changed, will be restarted");
                         // As the kubelet: a changed image kills the container and starts the new one.
                         await _cri.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = latest.Id, Timeout = pod.Spec.TerminationGracePeriodSeconds ?? 30 }, cancellationToken: ct);
                         _exited.TryRemove(latest.Id, out _);
@@ -230,6 +231,7 @@ public sealed partial class ContainerdRuntime
             t.State.Waiting[key] = ("CrashLoopBackOff",
                 $"back-off {Backoff.Format(delay)} restarting failed container={spec.Name} pod={pod.Name}_{pod.NamespaceProperty}({pod.Uid})");
             WakeAt(t.State, until);
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "BackOff", $"Back-off restarting failed container {spec.Name} in pod {PodDescription(t.Pod)}");
             return;
         }
 
@@ -268,7 +270,7 @@ public sealed partial class ContainerdRuntime
     private async Task<bool> StartAsync(Target t, V1Container spec, bool init, uint attempt, CancellationToken ct)
     {
         var key = PodState.Key(init, spec.Name);
-        var imageRef = await EnsureImageAsync(t, spec, key, ct);
+        var imageRef = await EnsureImageAsync(t, spec, init, key, ct);
         if (imageRef is null)
         {
             return false;
@@ -285,6 +287,7 @@ public sealed partial class ContainerdRuntime
         catch (ContainerConfigFactory.ConfigException e)
         {
             t.State.Waiting[key] = ("CreateContainerConfigError", e.Message);
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", "Error: " + e.Message);
             // As the kubelet, retry: the missing ConfigMap or Secret may appear.
             WakeAt(t.State, _time.GetUtcNow() + ConfigRetry);
             return false;
@@ -303,10 +306,12 @@ public sealed partial class ContainerdRuntime
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             t.State.Waiting[key] = ("CreateContainerError", e.Status.Detail);
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", "Error: " + e.Status.Detail);
             WakeAt(t.State, t.State.Backoff.Next(key, _time.GetUtcNow()));
             return false;
         }
 
+        ContainerEvent(t.Pod, init, spec.Name, "Normal", "Created", "Created container: " + spec.Name);
         try
         {
             await _cri.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id }, cancellationToken: ct);
@@ -314,17 +319,19 @@ public sealed partial class ContainerdRuntime
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             t.State.Waiting[key] = ("RunContainerError", e.Status.Detail);
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", "Error: " + e.Status.Detail);
             WakeAt(t.State, t.State.Backoff.Next(key, _time.GetUtcNow()));
             return false;
         }
 
         t.State.Waiting.TryRemove(key, out _);
+        ContainerEvent(t.Pod, init, spec.Name, "Normal", "Started", "Started container " + spec.Name);
         LogStarted(_log, t.Pod.Metadata.NamespaceProperty, t.Pod.Metadata.Name, spec.Name, attempt);
-        return true;
+        return await PostStartAsync(t, spec, init, id, ct);
     }
 
     /// <summary>imagePullPolicy through ImageStatus and PullImage; returns the image id, or null with a waiting reason set.</summary>
-    private async Task<string?> EnsureImageAsync(Target t, V1Container spec, string key, CancellationToken ct)
+    private async Task<string?> EnsureImageAsync(Target t, V1Container spec, bool init, string key, CancellationToken ct)
     {
         var image = ImageReference.Normalize(spec.Image);
         var policy = spec.ImagePullPolicy is { Length: > 0 } p ? p : image.EndsWith(":latest", StringComparison.Ordinal) ? "Always" : "IfNotPresent";
@@ -333,12 +340,16 @@ public sealed partial class ContainerdRuntime
             var status = await _cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = image } }, cancellationToken: ct);
             if (status.Image is not null)
             {
+                ContainerEvent(t.Pod, init, spec.Name, "Normal", "Pulled", $"Container image \"{spec.Image}\" already present on machine");
                 return status.Image.Id;
             }
 
             if (policy == "Never")
             {
-                t.State.Waiting[key] = ("ErrImageNeverPull", $"Container image \"{spec.Image}\" is not present with pull policy of Never");
+                var message = $"Container image \"{spec.Image}\" is not present with pull policy of Never";
+                t.State.Waiting[key] = ("ErrImageNeverPull", message);
+                ContainerEvent(t.Pod, init, spec.Name, "Warning", "ErrImageNeverPull", message);
+                ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", "Error: ErrImageNeverPull");
                 return null;
             }
         }
@@ -349,17 +360,27 @@ public sealed partial class ContainerdRuntime
         {
             t.State.Waiting[key] = ("ImagePullBackOff", $"Back-off pulling image \"{spec.Image}\"");
             WakeAt(t.State, until);
+            ContainerEvent(t.Pod, init, spec.Name, "Normal", "BackOff", $"Back-off pulling image \"{spec.Image}\"");
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", "Error: ImagePullBackOff");
             return null;
         }
 
+        ContainerEvent(t.Pod, init, spec.Name, "Normal", "Pulling", $"Pulling image \"{spec.Image}\"");
+        var started = _time.GetTimestamp();
         try
         {
             var pulled = await _cri.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image }, SandboxConfig = t.SandboxConfig }, cancellationToken: ct);
             t.State.Backoff.Reset(pullKey);
+            var took = GoDuration(_time.GetElapsedTime(started));
+            var size = (await _cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = pulled.ImageRef } }, cancellationToken: ct)).Image?.Size ?? 0;
+            ContainerEvent(t.Pod, init, spec.Name, "Normal", "Pulled",
+                $"Successfully pulled image \"{spec.Image}\" in {took} ({took} including waiting). Image size: {size} bytes.");
             return pulled.ImageRef;
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", $"Failed to pull image \"{spec.Image}\": {e.Status.Detail}");
+            ContainerEvent(t.Pod, init, spec.Name, "Warning", "Failed", "Error: ErrImagePull");
             t.State.Waiting[key] = ("ErrImagePull", e.Status.Detail);
             WakeAt(t.State, t.State.Backoff.Next(pullKey, now));
             return null;

@@ -15,7 +15,7 @@ namespace KubeWeb.Agent.Runtime.Containerd;
 /// <see cref="PodChanged"/>.
 /// Split: <c>.Sync</c> (running a pod), <c>.Stop</c> (kill and removal), <c>.View</c> (status).
 /// </summary>
-public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer, IAsyncDisposable
+public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer, IPodEventProducer, IAsyncDisposable
 {
     private readonly ContainerdRuntimeOptions _options;
     private readonly CriClient _cri;
@@ -175,6 +175,9 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
         public (DateTimeOffset Deadline, Task Task)? Stop { get; set; }
 
         public volatile bool Killing;
+
+        /// <summary>Cancelled when the pod's stop begins: ends a postStart hook still running.</summary>
+        public CancellationTokenSource Killed { get; } = new();
 
         public DateTime? StoppedAt { get; set; }
 

@@ -11,8 +11,11 @@ namespace KubeWeb.Agent.Runtime.Simulated;
 /// pod IPs come from the node's pod CIDR. Lets one machine host hundreds of nodes for scale tests.
 /// Containers write a CRI-format log and serve a few exec commands and their ports (<c>.Streams</c>).
 /// </summary>
-public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvider time) : IPodRuntime
+public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvider time) : IPodRuntime, IPodEventProducer
 {
+    /// <summary>Where the kubelet events go: Pulled, Created and Started when containers start, Killing when they stop.</summary>
+    public IPodEvents Events { get; set; } = NoPodEvents.Instance;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SimPod> _pods = new(StringComparer.Ordinal);
     private readonly HashSet<int> _usedHosts = [];
@@ -46,6 +49,7 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
             if (_pods.TryGetValue(uid, out var existing))
             {
                 created = false;
+                existing.Pod = pod;
                 if (existing.Stopping is null)
                 {
                     ReplaceChangedImages(existing, pod, now);
@@ -54,7 +58,7 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
             else
             {
                 created = true;
-                var sim = new SimPod(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name, uid, AllocateIp(), now);
+                var sim = new SimPod(pod.Metadata.NamespaceProperty ?? "", pod.Metadata.Name, uid, AllocateIp(), now) { Pod = pod };
                 sim.Ports.UnionWith((pod.Spec.Containers ?? []).SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort));
                 foreach (var c in pod.Spec.InitContainers ?? [])
                 {
@@ -165,6 +169,14 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
         foreach (var (sim, c) in started)
         {
             LogStarted(sim, c);
+            if (sim.Pod is { } pod)
+            {
+                var spec = pod.Spec.Containers?.FirstOrDefault(s => s.Name == c.Name);
+                var field = "spec.containers{" + c.Name + "}";
+                Events.Record(pod, "Normal", "Pulled", $"Container image \"{spec?.Image ?? c.Image}\" already present on machine", field);
+                Events.Record(pod, "Normal", "Created", "Created container: " + c.Name, field);
+                Events.Record(pod, "Normal", "Started", "Started container " + c.Name, field);
+            }
         }
 
         PodChanged?.Invoke(uid);
@@ -210,6 +222,10 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
         foreach (var (sim, c) in stopped)
         {
             LogStopped(sim, c);
+            if (sim.Pod is { } pod)
+            {
+                Events.Record(pod, "Normal", "Killing", "Stopping container " + c.Name, "spec.containers{" + c.Name + "}");
+            }
         }
 
         PodChanged?.Invoke(uid);
@@ -316,6 +332,8 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
         public int HostIndex { get; }
 
         public DateTime CreatedAt { get; }
+
+        public V1Pod? Pod { get; set; }
 
         public List<RuntimeContainer> Containers { get; } = [];
 

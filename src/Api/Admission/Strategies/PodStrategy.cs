@@ -83,29 +83,46 @@ public sealed class PodStrategy : KubeStrategy<V1Pod>
         _ => null,
     };
 
-    /// <summary>The QoS class the kubelet will see: Guaranteed, Burstable or BestEffort.</summary>
+    /// <summary>
+    /// The QoS class (GetPodQOS upstream), over init and app containers: BestEffort without any
+    /// positive cpu or memory request or limit; Guaranteed when every container limits both cpu and
+    /// memory and, per resource, the summed requests equal the summed limits; Burstable otherwise.
+    /// </summary>
     public static string QosClass(V1PodSpec? spec)
     {
-        var containers = (spec?.InitContainers ?? []).Concat(spec?.Containers ?? []).ToList();
         string[] tracked = ["cpu", "memory"];
-        var any = false;
-        var guaranteed = containers.Count > 0;
-        foreach (var c in containers)
+        var requests = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var limits = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var guaranteed = true;
+        foreach (var c in (spec?.InitContainers ?? []).Concat(spec?.Containers ?? []))
         {
-            var requests = c.Resources?.Requests ?? new Dictionary<string, ResourceQuantity>();
-            var limits = c.Resources?.Limits ?? new Dictionary<string, ResourceQuantity>();
-            foreach (var r in tracked)
+            foreach (var (name, q) in c.Resources?.Requests ?? new Dictionary<string, ResourceQuantity>())
             {
-                var hasRequest = requests.TryGetValue(r, out var request) && request.ToDecimal() != 0;
-                var hasLimit = limits.TryGetValue(r, out var limit) && limit.ToDecimal() != 0;
-                any |= hasRequest || hasLimit;
-                if (!hasLimit || (hasRequest && request!.ToDecimal() != limit!.ToDecimal()))
+                if (tracked.Contains(name) && q.ToDecimal() > 0)
                 {
-                    guaranteed = false;
+                    requests[name] = requests.GetValueOrDefault(name) + q.ToDecimal();
                 }
             }
+
+            var limited = 0;
+            foreach (var (name, q) in c.Resources?.Limits ?? new Dictionary<string, ResourceQuantity>())
+            {
+                if (tracked.Contains(name) && q.ToDecimal() > 0)
+                {
+                    limited++;
+                    limits[name] = limits.GetValueOrDefault(name) + q.ToDecimal();
+                }
+            }
+
+            guaranteed &= limited == tracked.Length;
         }
 
-        return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
+        if (requests.Count == 0 && limits.Count == 0)
+        {
+            return "BestEffort";
+        }
+
+        guaranteed &= requests.Count == limits.Count && requests.All(r => limits.TryGetValue(r.Key, out var l) && l == r.Value);
+        return guaranteed ? "Guaranteed" : "Burstable";
     }
 }
