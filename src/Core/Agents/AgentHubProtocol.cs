@@ -38,6 +38,12 @@ public static class AgentHubProtocol
     /// </summary>
     public const string GetPodObject = nameof(GetPodObject);
 
+    /// <summary>
+    /// <c>PodTokenResult RequestPodToken(PodTokenRequest)</c>: a service account token bound to a pod
+    /// bound to the node, for its projected serviceAccountToken volumes (the kubelet's TokenRequest).
+    /// </summary>
+    public const string RequestPodToken = nameof(RequestPodToken);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }

@@ -67,6 +67,7 @@ public sealed class ServerHost : IAsyncDisposable
         var api = new ApiServerOptions
         {
             AdminToken = token,
+            ServiceAccountKeyFile = Path.Combine(settings.DataDir, "tls", "service-account.key"),
             DefaultNotReadyTolerationSeconds = settings.DefaultNotReadyTolerationSeconds,
             DefaultUnreachableTolerationSeconds = settings.DefaultUnreachableTolerationSeconds,
         };
