@@ -100,6 +100,10 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _loops.Add(Task.Run(() => SessionLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => HeartbeatLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _statuses.RunAsync(this, ct), CancellationToken.None));
+        if (Runtime is IPodObjectConsumer)
+        {
+            _loops.Add(Task.Run(() => StorageCleanupLoopAsync(ct), CancellationToken.None));
+        }
     }
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)

@@ -25,6 +25,7 @@ internal sealed partial class AgentHub(
     ApiReadiness readiness,
     ObjectStore store,
     Security.ServiceAccountTokens tokens,
+    LocalVolumes localVolumes,
     ILogger<AgentHub> log) : Hub
 {
     private const string NodeKey = "kubeweb.node";
@@ -144,6 +145,20 @@ internal sealed partial class AgentHub(
         var (token, expires) = tokens.Issue(account, request.Audience is { Length: > 0 } audience ? [audience] : null, seconds,
             new Security.BoundObject("Pod", pod.Metadata.Name, pod.Metadata.Uid));
         return new PodTokenResult(token, expires);
+    }
+
+    /// <summary>The node's local-path volumes being deleted (see <see cref="LocalVolumes"/>).</summary>
+    public IReadOnlyList<LocalVolume> LocalVolumesToDelete() => localVolumes.ToDelete(RequireNode());
+
+    /// <summary>The agent removed a local-path volume's folder.</summary>
+    public Task LocalVolumeDeleted(string name)
+    {
+        var node = RequireNode();
+        return Guard(async () =>
+        {
+            await localVolumes.DeletedAsync(node, name, Context.ConnectionAborted);
+            return true;
+        });
     }
 
     private V1Pod? NodePod(string node, string ns, string name, string uid) =>

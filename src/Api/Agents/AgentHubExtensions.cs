@@ -20,6 +20,7 @@ public static class AgentHubExtensions
         services.AddSingleton<PodStatusWriter>();
         services.AddSingleton<NodePodFeed>();
         services.AddSingleton<AgentSessions>();
+        services.AddSingleton<LocalVolumes>();
         services.AddPodStreams();
         services.AddSignalR();
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()

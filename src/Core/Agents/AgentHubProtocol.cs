@@ -44,6 +44,12 @@ public static class AgentHubProtocol
     /// </summary>
     public const string RequestPodToken = nameof(RequestPodToken);
 
+    /// <summary><c>IReadOnlyList&lt;LocalVolume&gt; LocalVolumesToDelete()</c>: the node's local-path volumes being deleted.</summary>
+    public const string LocalVolumesToDelete = nameof(LocalVolumesToDelete);
+
+    /// <summary><c>void LocalVolumeDeleted(string name)</c>: the volume's folder is gone; the server lifts its cleanup finalizer.</summary>
+    public const string LocalVolumeDeleted = nameof(LocalVolumeDeleted);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }
