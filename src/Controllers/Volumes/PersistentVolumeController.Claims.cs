@@ -46,7 +46,8 @@ public sealed partial class PersistentVolumeController
             return;
         }
 
-        var labels = node is { Length: > 0 } ? _nodes.Get("", node)?.Metadata.Labels ?? new Dictionary<string, string>() : null;
+        // A node not in the cache yet is matched by its name as hostname, as the kubelet labels it.
+        var labels = node is { Length: > 0 } ? _nodes.Get("", node)?.Metadata.Labels ?? new Dictionary<string, string> { ["kubernetes.io/hostname"] = node } : null;
         if (VolumeMatching.FindBest(claim, _volumes.List(), string.IsNullOrEmpty(node) ? null : node, labels) is { } pv)
         {
             await BindAsync(claim, pv, ct);
