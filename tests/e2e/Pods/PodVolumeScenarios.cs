@@ -57,16 +57,17 @@ public sealed class PodVolumeScenarios(ContainerdServer fixture, ITestOutputHelp
         await Ok(["wait", "pod/mem", "--for=condition=Ready", "--timeout=90s"]);
         var uid = await Ok(["get", "pod", "mem", "-o", "jsonpath={.metadata.uid}"]);
 
-        var mounts = await Ok(["exec", "mem", "--", "grep", "/data", "/proc/mounts"]);
-        Assert.Matches(@"^tmpfs /data tmpfs rw,.*size=16384k", mounts);
-        Assert.Contains("tmpfs /var/run/secrets/kubernetes.io/serviceaccount tmpfs ro", await Ok(["exec", "mem", "--", "cat", "/proc/mounts"]));
+        var data = await Ok(["exec", "mem", "--", "grep", " /data ", "/proc/mounts"]);
+        Assert.Matches(@"^tmpfs /data tmpfs rw,.*size=16384k", data);
+        var mounts = (await Ok(["exec", "mem", "--", "cat", "/proc/mounts"])).Split('\n');
+        Assert.Contains(mounts, l => l.StartsWith("tmpfs /var/run/secrets/kubernetes.io/serviceaccount tmpfs ro,", StringComparison.Ordinal));
 
         var token = (await Ok(["exec", "mem", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/token"])).Trim();
         Assert.Matches(@"^eyJ[\w-]+\.[\w-]+\.[\w-]+$", token);
         Assert.Equal("default", await Ok(["exec", "mem", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/namespace"]));
         Assert.Contains("BEGIN CERTIFICATE", await Ok(["exec", "mem", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"]));
         var whoami = await Ok(["--token", token, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/pod-name}"]);
-        Assert.Equal("system:serviceaccount:default:default mem", whoami);
+        Assert.Equal("system:serviceaccount:default:default [\"mem\"]", whoami);
 
         var podDir = Path.Combine(Runtime.Options.PodsDir, uid);
         Assert.Contains(Tmpfs.MountPoints(), p => p.StartsWith(podDir + "/", StringComparison.Ordinal));
