@@ -21,6 +21,12 @@ public sealed class ApiServerOptions
     /// <summary>tolerationSeconds added to new pods for the unreachable NoExecute taint.</summary>
     public long DefaultUnreachableTolerationSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// The PEM RSA key service account tokens are signed with (created when missing); null signs with
+    /// a key that lives only as long as the process.
+    /// </summary>
+    public string? ServiceAccountKeyFile { get; set; }
+
     /// <summary>The Kubernetes version this server speaks; kubectl's dispatcher picks its binary from the minor.</summary>
     public const string GitVersion = "v1.32.0";
 

@@ -36,6 +36,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<DiscoveryDocuments>();
         services.AddSingleton(sp => new OpenApiDocuments(sp.GetRequiredService<ResourceRegistry>(), ApiServerOptions.GitVersion));
         services.AddSingleton<ApiReadiness>();
+        services.AddSingleton<ServiceAccountTokens>();
         services.AddHostedService<ApiBootstrapper>();
         services.AddHostedService<StoreCompactor>();
         services.AddAgentHub();

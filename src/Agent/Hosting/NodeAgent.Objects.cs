@@ -15,6 +15,27 @@ public sealed partial class NodeAgent : IPodObjectSource
     public Task<V1Secret?> GetSecretAsync(V1Pod pod, string name, CancellationToken ct) =>
         GetAsync<V1Secret>(pod, PodObjectReferences.Secret, name, ct);
 
+    public Task<V1PersistentVolumeClaim?> GetPersistentVolumeClaimAsync(V1Pod pod, string name, CancellationToken ct) =>
+        GetAsync<V1PersistentVolumeClaim>(pod, PodObjectReferences.PersistentVolumeClaim, name, ct);
+
+    public Task<V1PersistentVolume?> GetPersistentVolumeAsync(V1Pod pod, string name, CancellationToken ct) =>
+        GetAsync<V1PersistentVolume>(pod, PodObjectReferences.PersistentVolume, name, ct);
+
+    public async Task<(string Token, DateTimeOffset Expires)> RequestTokenAsync(V1Pod pod, string? audience, long expirationSeconds, CancellationToken ct)
+    {
+        if (!IsRegistered)
+        {
+            throw new InvalidOperationException("not registered on the current connection");
+        }
+
+        var meta = pod.Metadata;
+        var result = await _connection.InvokeAsync<PodTokenResult>(
+            AgentHubProtocol.RequestPodToken,
+            new PodTokenRequest(meta.NamespaceProperty ?? "default", meta.Name, meta.Uid, audience, expirationSeconds),
+            ct);
+        return (result.Token, result.ExpirationTimestamp);
+    }
+
     private async Task<T?> GetAsync<T>(V1Pod pod, string kind, string name, CancellationToken ct)
         where T : class
     {

@@ -115,6 +115,10 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         _loops.Add(Task.Run(() => HeartbeatLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _statuses.RunAsync(this, ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _events.RunAsync(this, ct), CancellationToken.None));
+        if (Runtime is IPodObjectConsumer)
+        {
+            _loops.Add(Task.Run(() => StorageCleanupLoopAsync(ct), CancellationToken.None));
+        }
     }
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)

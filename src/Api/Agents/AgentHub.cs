@@ -25,6 +25,8 @@ internal sealed partial class AgentHub(
     Streams.AgentStreamBroker streams,
     ApiReadiness readiness,
     ObjectStore store,
+    Security.ServiceAccountTokens tokens,
+    LocalVolumes localVolumes,
     ILogger<AgentHub> log) : Hub
 {
     private const string NodeKey = "kubeweb.node";
@@ -103,8 +105,9 @@ internal sealed partial class AgentHub(
     }
 
     /// <summary>
-    /// A ConfigMap or Secret for one of the node's pods: only in the pod's namespace, only when the
-    /// pod (with that uid) is bound to this node and its spec references the object.
+    /// A ConfigMap, Secret or PersistentVolumeClaim for one of the node's pods: only in the pod's
+    /// namespace, only when the pod (with that uid) is bound to this node and its spec references the
+    /// object; or the PersistentVolume such a claim is bound to.
     /// </summary>
     public PodObjectResult GetPodObject(PodObjectRequest request)
     {
@@ -113,20 +116,62 @@ internal sealed partial class AgentHub(
         {
             PodObjectReferences.ConfigMap => "configmaps",
             PodObjectReferences.Secret => "secrets",
+            PodObjectReferences.PersistentVolumeClaim => "persistentvolumeclaims",
+            PodObjectReferences.PersistentVolume => "persistentvolumes",
             _ => throw new HubException($"unsupported kind {request.Kind}"),
         };
-        if (store.Get("pods", request.Namespace, request.PodName)?.Object is not V1Pod pod
-            || pod.Metadata.Uid != request.PodUid
-            || pod.Spec?.NodeName != node
-            || !PodObjectReferences.References(pod, request.Kind, request.Name))
+        var pod = NodePod(node, request.Namespace, request.PodName, request.PodUid);
+        var allowed = pod is not null && (request.Kind == PodObjectReferences.PersistentVolume
+            ? PodObjectReferences.Claims(pod).Any(c => (store.Get("persistentvolumeclaims", request.Namespace, c)?.Object as V1PersistentVolumeClaim)?.Spec?.VolumeName == request.Name)
+            : PodObjectReferences.References(pod, request.Kind, request.Name));
+        if (!allowed)
         {
             throw new HubException($"403 Forbidden: node \"{node}\" cannot get {resource} {request.Namespace}/{request.Name}: no relationship found between node and this object");
         }
 
-        return store.Get(resource, request.Namespace, request.Name) is { } stored
+        var ns = request.Kind == PodObjectReferences.PersistentVolume ? "" : request.Namespace;
+        return store.Get(resource, ns, request.Name) is { } stored
             ? new PodObjectResult(true, System.Text.Encoding.UTF8.GetString(KubeJson.SerializeToUtf8(stored.Object, stored.Object.GetType())))
             : new PodObjectResult(false, null);
     }
+
+    /// <summary>
+    /// A token for the service account of one of the node's pods, bound to that pod (the kubelet's
+    /// TokenRequest for projected serviceAccountToken volumes).
+    /// </summary>
+    public PodTokenResult RequestPodToken(PodTokenRequest request)
+    {
+        var node = RequireNode();
+        var pod = NodePod(node, request.Namespace, request.PodName, request.PodUid)
+            ?? throw new HubException($"403 Forbidden: node \"{node}\" cannot request a token for pod {request.Namespace}/{request.PodName}: no relationship found between node and this object");
+        var name = pod.Spec?.ServiceAccountName is { Length: > 0 } sa ? sa : "default";
+        if (store.Get("serviceaccounts", request.Namespace, name)?.Object is not V1ServiceAccount account)
+        {
+            throw new HubException($"404 NotFound: serviceaccounts \"{name}\" not found");
+        }
+
+        var seconds = Math.Clamp(request.ExpirationSeconds, Security.ServiceAccountTokens.MinExpirationSeconds, 1L << 32);
+        var (token, expires) = tokens.Issue(account, request.Audience is { Length: > 0 } audience ? [audience] : null, seconds,
+            new Security.BoundObject("Pod", pod.Metadata.Name, pod.Metadata.Uid));
+        return new PodTokenResult(token, expires);
+    }
+
+    /// <summary>The node's local-path volumes being deleted (see <see cref="LocalVolumes"/>).</summary>
+    public IReadOnlyList<LocalVolume> LocalVolumesToDelete() => localVolumes.ToDelete(RequireNode());
+
+    /// <summary>The agent removed a local-path volume's folder.</summary>
+    public Task LocalVolumeDeleted(string name)
+    {
+        var node = RequireNode();
+        return Guard(async () =>
+        {
+            await localVolumes.DeletedAsync(node, name, Context.ConnectionAborted);
+            return true;
+        });
+    }
+
+    private V1Pod? NodePod(string node, string ns, string name, string uid) =>
+        store.Get("pods", ns, name)?.Object is V1Pod pod && pod.Metadata.Uid == uid && pod.Spec?.NodeName == node ? pod : null;
 
     /// <summary>The agent reads a pod stream's input (see <see cref="AgentStreamProtocol.StreamInput"/>).</summary>
     public IAsyncEnumerable<StreamFrame> StreamInput(string streamId, CancellationToken ct)

@@ -21,6 +21,7 @@ public static class AgentHubExtensions
         services.AddSingleton<PodEventWriter>();
         services.AddSingleton<NodePodFeed>();
         services.AddSingleton<AgentSessions>();
+        services.AddSingleton<LocalVolumes>();
         services.AddPodStreams();
         services.AddSignalR();
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()

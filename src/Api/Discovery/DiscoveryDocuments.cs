@@ -189,6 +189,7 @@ public sealed class DiscoveryDocuments
         "scale" => ("Scale", "autoscaling", "v1", ["get", "patch", "update"]),
         "binding" => ("Binding", null, null, ["create"]),
         "eviction" => ("Eviction", "policy", "v1", ["create"]),
+        "token" => ("TokenRequest", "authentication.k8s.io", "v1", ["create"]),
         "finalize" => (t.Kind, null, null, ["update"]),
         "log" => ("Pod", null, null, ["get"]),
         "exec" => ("PodExecOptions", null, null, ["create", "get"]),

@@ -37,7 +37,15 @@ public sealed partial class ResourceHandler
             case V1SelfSubjectReview self:
                 self.Status = new V1SelfSubjectReviewStatus
                 {
-                    UserInfo = new V1UserInfo { Username = "kubeweb-admin", Groups = ["system:masters", "system:authenticated"] },
+                    UserInfo = ctx.Items[Security.TokenAuthentication.UserKey] is Security.ServiceAccountUser sa
+                        ? new V1UserInfo
+                        {
+                            Username = sa.UserName,
+                            Uid = sa.Uid,
+                            Groups = [.. sa.Groups],
+                            Extra = sa.PodName is { } pod ? new Dictionary<string, IList<string>> { ["authentication.kubernetes.io/pod-name"] = [pod] } : null,
+                        }
+                        : new V1UserInfo { Username = "kubeweb-admin", Groups = ["system:masters", "system:authenticated"] },
                 };
                 break;
         }

@@ -30,6 +30,7 @@ public sealed partial class ResourceHandler
             ("scale", "PUT" or "PATCH") => UpdateScaleAsync(ctx, info, type),
             ("binding", "POST") => BindAsync(ctx, info, type),
             ("eviction", "POST") => EvictAsync(ctx, info, type),
+            ("token", "POST") => TokenRequestAsync(ctx, info, type),
             ("log", "GET") => PodStreams(ctx).LogsAsync(ctx, RequirePod(type, info)),
             ("exec" or "attach", "GET" or "POST") => PodStreams(ctx).RemoteCommandAsync(ctx, RequirePod(type, info), attach: sub == "attach"),
             ("portforward", "GET" or "POST") => PodStreams(ctx).PortForwardAsync(ctx, RequirePod(type, info)),

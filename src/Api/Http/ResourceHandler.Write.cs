@@ -100,10 +100,7 @@ public sealed partial class ResourceHandler
             // As kube-apiserver: defaults are applied when the body is decoded, then the strategy prepares.
             strategy.Default(obj);
             strategy.PrepareForCreate(obj);
-            if (obj is V1Pod pod)
-            {
-                Admission.Plugins.DefaultTolerationSeconds.Apply(pod, apiOptions.DefaultNotReadyTolerationSeconds, apiOptions.DefaultUnreachableTolerationSeconds);
-            }
+            AdmitOnCreate(obj);
 
             var errors = ObjectValidation.ValidateCreate(strategy, type, obj);
             if (errors.Count > 0)
@@ -272,6 +269,25 @@ public sealed partial class ResourceHandler
     {
         var now = time.GetUtcNow().UtcDateTime;
         return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+    }
+
+    /// <summary>The mutating admission plugins that act on create (after defaulting, before validation).</summary>
+    private void AdmitOnCreate(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        switch (obj)
+        {
+            case V1Pod pod:
+                Admission.Plugins.DefaultTolerationSeconds.Apply(pod, apiOptions.DefaultNotReadyTolerationSeconds, apiOptions.DefaultUnreachableTolerationSeconds);
+                Admission.Plugins.ServiceAccountAdmission.Apply(pod,
+                    name => store.Get("serviceaccounts", pod.Metadata.NamespaceProperty ?? "", name)?.Object as V1ServiceAccount, RandomSuffix);
+                break;
+            case V1PersistentVolumeClaim claim:
+                Admission.Plugins.StorageAdmission.Apply(claim, store.List("storage.k8s.io/storageclasses", null).Items.Select(s => s.Object).OfType<V1StorageClass>());
+                break;
+            case V1PersistentVolume volume:
+                Admission.Plugins.StorageAdmission.Apply(volume);
+                break;
+        }
     }
 
     private static string RandomSuffix() =>

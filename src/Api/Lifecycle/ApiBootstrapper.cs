@@ -6,10 +6,18 @@ using Microsoft.Extensions.Hosting;
 
 namespace KubeWeb.Api.Lifecycle;
 
-/// <summary>Loads the store and creates the namespaces every cluster starts with, then marks the API ready.</summary>
+/// <summary>
+/// Loads the store and creates what every cluster starts with (the namespaces, the <c>kubernetes</c>
+/// Service, the default <c>local-path</c> StorageClass, as k3s ships it), then marks the API ready.
+/// </summary>
 public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, ResourceRegistry registry, ApiReadiness readiness, ApiServerOptions options) : IHostedService
 {
     public static readonly string[] DefaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    public const string LocalPathClass = "local-path";
+
+    /// <summary>The provisioner of <see cref="LocalPathClass"/>: the controller manager's local-path provisioner.</summary>
+    public const string LocalPathProvisioner = "kubeweb.io/local-path";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +48,21 @@ public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, 
                     ClusterIP = FirstServiceIp(options.ServiceClusterIpRange),
                     Ports = [new V1ServicePort { Name = "https", Port = 443, Protocol = "TCP", TargetPort = 6443 }],
                 },
+            }, WriteOptions.Internal("kube-apiserver"), cancellationToken);
+        }
+
+        if (store.Get("storage.k8s.io/storageclasses", "", LocalPathClass) is null)
+        {
+            await handler.CreateObjectAsync(registry.Find("storage.k8s.io", "v1", "storageclasses")!, null, new V1StorageClass
+            {
+                Metadata = new V1ObjectMeta
+                {
+                    Name = LocalPathClass,
+                    Annotations = new Dictionary<string, string> { [Admission.Plugins.StorageAdmission.DefaultClassAnnotation] = "true" },
+                },
+                Provisioner = LocalPathProvisioner,
+                ReclaimPolicy = "Delete",
+                VolumeBindingMode = "WaitForFirstConsumer",
             }, WriteOptions.Internal("kube-apiserver"), cancellationToken);
         }
 

@@ -8,11 +8,16 @@ using Microsoft.AspNetCore.Http;
 namespace KubeWeb.Api.Security;
 
 /// <summary>
-/// Bearer-token authentication for the Kubernetes paths. Today one admin token may do everything
-/// (RBAC arrives with tenancy); health and version endpoints stay public as in kube-apiserver.
+/// Bearer-token authentication for the Kubernetes paths: the admin token, or a service account JWT
+/// (<see cref="ServiceAccountTokens"/>; the caller's <see cref="ServiceAccountUser"/> is kept in
+/// <see cref="UserKey"/>). Until RBAC arrives with tenancy every authenticated caller may do
+/// everything; health and version endpoints stay public as in kube-apiserver.
 /// </summary>
-public sealed class TokenAuthentication(RequestDelegate next, ApiServerOptions options, AgentHubOptions agents)
+public sealed class TokenAuthentication(RequestDelegate next, ApiServerOptions options, AgentHubOptions agents, ServiceAccountTokens serviceAccounts)
 {
+    /// <summary>The <c>HttpContext.Items</c> key of the authenticated service account, absent for the admin token.</summary>
+    public const string UserKey = "kubeweb.serviceaccount";
+
     private readonly byte[] _admin = Encoding.UTF8.GetBytes(options.AdminToken);
     private readonly byte[] _node = Encoding.UTF8.GetBytes(agents.NodeToken);
 
@@ -27,12 +32,27 @@ public sealed class TokenAuthentication(RequestDelegate next, ApiServerOptions o
                 : Responses.WriteStatusAsync(ctx, new ApiError(401, "Unauthorized", "Unauthorized"));
         }
 
-        if (IsPublic(path) || IsAuthenticated(ctx.Request.Headers.Authorization.ToString()))
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (IsPublic(path) || IsAuthenticated(header))
         {
             return next(ctx);
         }
 
-        return Responses.WriteStatusAsync(ctx, new ApiError(401, "Unauthorized", "Unauthorized"));
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && ServiceAccountTokens.LooksLikeJwt(header["Bearer ".Length..].Trim())
+            ? ServiceAccountAsync(ctx, header["Bearer ".Length..].Trim())
+            : Responses.WriteStatusAsync(ctx, new ApiError(401, "Unauthorized", "Unauthorized"));
+    }
+
+    private async Task ServiceAccountAsync(HttpContext ctx, string token)
+    {
+        if (await serviceAccounts.AuthenticateAsync(token) is not { } user)
+        {
+            await Responses.WriteStatusAsync(ctx, new ApiError(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
+
+        ctx.Items[UserKey] = user;
+        await next(ctx);
     }
 
     private static bool IsPublic(string path) =>

@@ -24,6 +24,9 @@ public sealed record ControllerManagerOptions
 
     /// <summary>The cluster CA (PEM) published into every namespace as kube-root-ca.crt.</summary>
     public string? RootCaPem { get; init; }
+
+    /// <summary>Where on each node the local-path provisioner keeps volumes (<c>DATA_DIR/storage</c> for the all-in-one server).</summary>
+    public string StorageRoot { get; init; } = "/var/lib/kubeweb/storage";
 }
 
 public static class ControllerServiceCollectionExtensions

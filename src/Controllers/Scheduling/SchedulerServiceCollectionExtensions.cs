@@ -24,9 +24,11 @@ public static class SchedulerServiceCollectionExtensions
             var logs = sp.GetRequiredService<ILoggerFactory>();
             var events = new EventRecorder(client, "default-scheduler", time, logs.CreateLogger<EventRecorder>());
             var reporter = new ApiSchedulingReporter(client, events, time, logs.CreateLogger<ApiSchedulingReporter>());
-            return new SchedulerController(sp.GetRequiredService<InformerFactory>(), getPod => new Scheduler(
-                getPod, new ApiBinder(client, time), reporter, sp.GetRequiredService<SchedulerOptions>(), time, new Random(),
-                logs.CreateLogger<Scheduler>()));
+            var informers = sp.GetRequiredService<InformerFactory>();
+            var volumes = new InformerVolumeLister(informers);
+            return new SchedulerController(informers, getPod => new Scheduler(
+                getPod, new ApiBinder(client, time, volumes), reporter, sp.GetRequiredService<SchedulerOptions>(), time, new Random(),
+                logs.CreateLogger<Scheduler>(), Framework.SchedulerProfile.Default(volumes)), volumes);
         });
         return services;
     }

@@ -45,6 +45,18 @@ public static class AgentHubProtocol
     /// </summary>
     public const string ReportEvents = nameof(ReportEvents);
 
+    /// <summary>
+    /// <c>PodTokenResult RequestPodToken(PodTokenRequest)</c>: a service account token bound to a pod
+    /// bound to the node, for its projected serviceAccountToken volumes (the kubelet's TokenRequest).
+    /// </summary>
+    public const string RequestPodToken = nameof(RequestPodToken);
+
+    /// <summary><c>IReadOnlyList&lt;LocalVolume&gt; LocalVolumesToDelete()</c>: the node's local-path volumes being deleted.</summary>
+    public const string LocalVolumesToDelete = nameof(LocalVolumesToDelete);
+
+    /// <summary><c>void LocalVolumeDeleted(string name)</c>: the volume's folder is gone; the server lifts its cleanup finalizer.</summary>
+    public const string LocalVolumeDeleted = nameof(LocalVolumeDeleted);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }

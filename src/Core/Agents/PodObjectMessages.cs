@@ -3,8 +3,8 @@ using k8s.Models;
 namespace KubeWeb.Core.Agents;
 
 /// <summary>
-/// A ConfigMap or Secret one of the node's pods needs (env or a volume): <paramref name="Kind"/> is
-/// <c>ConfigMap</c> or <c>Secret</c>, looked up in the pod's namespace. The server answers only for a
+/// A ConfigMap, Secret or PersistentVolumeClaim one of the node's pods needs (env or a volume), looked
+/// up in the pod's namespace, or the PersistentVolume one of its claims is bound to. The server answers only for a
 /// pod bound to the asking node (with that uid) whose spec references the object, as the
 /// Kubernetes node authorizer does.
 /// </summary>
@@ -18,11 +18,16 @@ public static class PodObjectReferences
 {
     public const string ConfigMap = nameof(ConfigMap);
     public const string Secret = nameof(Secret);
+    public const string PersistentVolumeClaim = nameof(PersistentVolumeClaim);
+
+    /// <summary>Cluster-scoped: allowed when a claim the pod references is bound to it (the server checks).</summary>
+    public const string PersistentVolume = nameof(PersistentVolume);
 
     public static bool References(V1Pod pod, string kind, string name) => kind switch
     {
         ConfigMap => ConfigMaps(pod).Contains(name),
         Secret => Secrets(pod).Contains(name),
+        PersistentVolumeClaim => Claims(pod).Contains(name),
         _ => false,
     };
 
@@ -82,6 +87,18 @@ public static class PodObjectReferences
         foreach (var s in pod.Spec?.ImagePullSecrets ?? [])
         {
             Add(names, s.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>The claims of the pod's persistentVolumeClaim volumes.</summary>
+    public static HashSet<string> Claims(V1Pod pod)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in pod.Spec?.Volumes ?? [])
+        {
+            Add(names, v.PersistentVolumeClaim?.ClaimName);
         }
 
         return names;

@@ -56,7 +56,7 @@ public sealed class ResourceRegistry
         yield return R<V1Endpoints>("", "v1", "endpoints", true, ["ep"]);
         yield return R<V1ConfigMap>("", "v1", "configmaps", true, ["cm"]);
         yield return R<V1Secret>("", "v1", "secrets", true);
-        yield return R<V1ServiceAccount>("", "v1", "serviceaccounts", true, ["sa"]);
+        yield return R<V1ServiceAccount>("", "v1", "serviceaccounts", true, ["sa"], sub: ["token"]);
         yield return R<V1Node>("", "v1", "nodes", false, ["no"], sub: status);
         yield return R<Corev1Event>("", "v1", "events", true, ["ev"]);
         yield return R<V1PersistentVolume>("", "v1", "persistentvolumes", false, ["pv"], sub: status);

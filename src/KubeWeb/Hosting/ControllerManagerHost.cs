@@ -3,6 +3,7 @@ using k8s;
 using KubeWeb.Controllers.Apps;
 using KubeWeb.Controllers.Hosting;
 using KubeWeb.Controllers.Scheduling;
+using KubeWeb.Controllers.Volumes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,7 @@ public static class ControllerManagerHost
         builder.Services.AddKubeWebCoreControllers();
         builder.Services.AddKubeWebScheduler();
         builder.Services.AddKubeWebAppsControllers();
+        builder.Services.AddKubeWebVolumeControllers(new Controllers.Volumes.VolumeControllerOptions { StorageRoot = options.StorageRoot });
         ConfigureControllers?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(ct);

@@ -17,7 +17,7 @@ internal static class ContainerConfigFactory
 
     public static ContainerConfig Build(
         V1Pod pod, V1Container spec, bool init, uint attempt, string imageRef, string? podIp, PodFolders folders, string terminationLog,
-        PodObjects? objects = null, IReadOnlyDictionary<string, string>? volumeErrors = null)
+        PodObjects? objects = null, IReadOnlyDictionary<string, string>? volumeErrors = null, IReadOnlyDictionary<string, string>? claims = null)
     {
         var env = Env(pod, spec, podIp, objects ?? PodObjects.Empty);
         var config = new ContainerConfig
@@ -38,7 +38,7 @@ internal static class ContainerConfigFactory
         config.Command.AddRange((spec.Command ?? []).Select(a => Expand(a, env)));
         config.Args.AddRange((spec.Args ?? []).Select(a => Expand(a, env)));
         config.Envs.AddRange(env.Select(e => new KeyValue { Key = e.Key, Value = e.Value }));
-        config.Mounts.AddRange(Mounts(pod, spec, folders, terminationLog, volumeErrors));
+        config.Mounts.AddRange(Mounts(pod, spec, folders, terminationLog, volumeErrors, claims));
         config.Labels[CriLabels.PodUid] = pod.Metadata.Uid;
         config.Labels[CriLabels.PodName] = pod.Metadata.Name;
         config.Labels[CriLabels.PodNamespace] = pod.Metadata.NamespaceProperty ?? "default";
@@ -259,7 +259,8 @@ internal static class ContainerConfigFactory
         return sb.ToString();
     }
 
-    private static IEnumerable<Mount> Mounts(V1Pod pod, V1Container spec, PodFolders folders, string terminationLog, IReadOnlyDictionary<string, string>? volumeErrors)
+    private static IEnumerable<Mount> Mounts(
+        V1Pod pod, V1Container spec, PodFolders folders, string terminationLog, IReadOnlyDictionary<string, string>? volumeErrors, IReadOnlyDictionary<string, string>? claims)
     {
         var mounts = new List<Mount>();
         var volumes = (pod.Spec.Volumes ?? []).ToDictionary(v => v.Name, StringComparer.Ordinal);
@@ -287,6 +288,16 @@ internal static class ContainerConfigFactory
 
                 readOnly = true;
             }
+            else if (volume.PersistentVolumeClaim is { } pvc)
+            {
+                if (volumeErrors is not null && volumeErrors.TryGetValue(volume.Name, out var error))
+                {
+                    throw new ConfigException(error);
+                }
+
+                host = claims is not null && claims.TryGetValue(volume.Name, out var path) ? path : throw new ConfigException($"volume {volume.Name} is not ready yet");
+                readOnly |= pvc.ReadOnlyProperty == true;
+            }
             else if (volume.EmptyDir is not null)
             {
                 host = folders.EmptyDir(volume.Name);
@@ -306,7 +317,7 @@ internal static class ContainerConfigFactory
             }
             else
             {
-                throw new ConfigException($"volume {volume.Name}: only emptyDir, hostPath, configMap, secret, downwardAPI and projected volumes are supported by this node yet");
+                throw new ConfigException($"volume {volume.Name}: only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim volumes are supported by this node yet");
             }
 
             if (!string.IsNullOrEmpty(vm.SubPath))

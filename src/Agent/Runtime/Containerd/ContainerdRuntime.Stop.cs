@@ -104,6 +104,8 @@ public sealed partial class ContainerdRuntime
             st.Killed.Dispose();
         }
 
+        _tokens.Forget(podUid);
+
         try
         {
             foreach (var dir in Directory.Exists(_options.LogsDir) ? Directory.GetDirectories(_options.LogsDir, "*_" + podUid) : [])
@@ -112,6 +114,8 @@ public sealed partial class ContainerdRuntime
             }
 
             var folder = Path.Combine(_options.PodsDir, podUid);
+            // tmpfs volumes first: a recursive delete would empty them, then fail on the mount point.
+            Tmpfs.UnmountUnder(folder);
             if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);

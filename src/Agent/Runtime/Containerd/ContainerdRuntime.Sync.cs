@@ -53,6 +53,14 @@ public sealed partial class ContainerdRuntime
                 await SyncVolumesAsync(st, pod, folders, ct);
             }
 
+            if (st.VolumeErrors.Count > 0 && !PodHasStarted(view))
+            {
+                // As the kubelet: containers wait (ContainerCreating) until every volume is set up; retried.
+                ReportMountFailures(st, pod);
+                WakeAt(st, _time.GetUtcNow() + ConfigRetry);
+                return;
+            }
+
             var target = new Target(st, pod, sandbox, sandboxConfig, ip, folders);
             foreach (var spec in pod.Spec.InitContainers ?? [])
             {
@@ -282,7 +290,7 @@ public sealed partial class ContainerdRuntime
             var (configMaps, secrets) = ContainerConfigFactory.EnvReferences(spec);
             var objects = await PodObjects.FetchAsync(Objects, t.Pod, configMaps, secrets, ct);
             config = ContainerConfigFactory.Build(
-                t.Pod, spec, init, attempt, imageRef, t.Ip, t.Folders, t.Folders.TerminationLog(spec.Name, attempt), objects, t.State.VolumeErrors);
+                t.Pod, spec, init, attempt, imageRef, t.Ip, t.Folders, t.Folders.TerminationLog(spec.Name, attempt), objects, t.State.VolumeErrors, t.State.Claims);
         }
         catch (ContainerConfigFactory.ConfigException e)
         {
@@ -392,11 +400,34 @@ public sealed partial class ContainerdRuntime
     private async Task SyncVolumesAsync(PodState st, k8s.Models.V1Pod pod, PodFolders folders, CancellationToken ct)
     {
         var hadErrors = st.VolumeErrors.Count > 0;
-        st.VolumeErrors = await PodVolumes.SyncAsync(Objects, pod, folders, ct);
+        var setup = await PodVolumes.SyncAsync(Objects, _tokens, pod, folders, ct);
+        st.VolumeErrors = setup.Errors;
+        st.Claims = setup.Claims;
         st.VolumesSyncedAt = _time.GetUtcNow();
         if (hadErrors && st.VolumeErrors.Count == 0)
         {
             Changed(st.Uid);
+        }
+    }
+
+    /// <summary>True once any container of the pod's current sandbox was created: later volume errors (a deleted ConfigMap) do not stop it.</summary>
+    private static bool PodHasStarted(PodView view) =>
+        view.Current is { } sandbox && view.Containers.Values.Any(list => list.Any(c => c.PodSandboxId == sandbox.Id));
+
+    /// <summary>A Warning FailedMount event per failing volume, repeated at most once a minute while the message stays the same.</summary>
+    private void ReportMountFailures(PodState st, V1Pod pod)
+    {
+        var message = string.Join("\n", st.VolumeErrors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value));
+        var now = _time.GetUtcNow();
+        if (st.LastMountEvent is { } last && last.Message == message && now - last.At < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        st.LastMountEvent = (message, now);
+        foreach (var (_, error) in st.VolumeErrors.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            Events.Record(pod, "Warning", "FailedMount", error);
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, PodState> _pods = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly PodTokens _tokens;
     private Task? _relist;
     private Task? _volumes;
     private string? _podCidr;
@@ -33,6 +34,7 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
         _cri = cri;
         _time = time;
         _log = log;
+        _tokens = new PodTokens(time);
         Version = version;
     }
 
@@ -169,6 +171,12 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
 
         /// <summary>configMap/secret/downwardAPI volumes that could not be written, by volume name.</summary>
         public IReadOnlyDictionary<string, string> VolumeErrors { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>persistentVolumeClaim volumes → their path on the node.</summary>
+        public IReadOnlyDictionary<string, string> Claims { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>The last FailedMount event sent (message, when), so retries do not repeat it every few seconds.</summary>
+        public (string Message, DateTimeOffset At)? LastMountEvent { get; set; }
 
         public DateTimeOffset? VolumesSyncedAt { get; set; }
 

@@ -5,9 +5,12 @@ using static KubeWeb.Agent.Runtime.Containerd.AtomicWriter;
 namespace KubeWeb.Agent.Runtime.Containerd;
 
 /// <summary>
-/// configMap, secret, downwardAPI and projected volumes: the agent writes their files under the pod's
-/// folder through <see cref="AtomicWriter"/> (bind-mounted read-only into the containers) and
-/// rewrites them periodically, so a changed ConfigMap reaches running containers.
+/// The volumes the agent sets up before containers start (the kubelet's volume manager):
+/// configMap, secret, downwardAPI and projected volumes have their files written under the pod's
+/// folder through <see cref="AtomicWriter"/> (bind-mounted read-only into the containers) and are
+/// rewritten periodically, so a changed ConfigMap or a refreshed token reaches running containers;
+/// secret and projected volumes and <c>medium: Memory</c> emptyDirs live on tmpfs; a
+/// persistentVolumeClaim resolves to its bound volume's path on this node.
 /// </summary>
 internal static class PodVolumes
 {
@@ -21,16 +24,22 @@ internal static class PodVolumes
         : v.Projected is not null ? "kubernetes.io~projected"
         : null;
 
-    public static bool Any(V1Pod pod) => (pod.Spec.Volumes ?? []).Any(v => Plugin(v) is not null);
+    /// <summary>True for a volume that needs set-up before containers can mount it.</summary>
+    public static bool NeedsSetup(V1Volume v) =>
+        Plugin(v) is not null || v.PersistentVolumeClaim is not null || IsMemory(v);
 
-    /// <summary>Writes every such volume; returns the volumes that could not be written, with the reason.</summary>
-    public static async Task<Dictionary<string, string>> SyncAsync(IPodObjectSource? source, V1Pod pod, PodFolders folders, CancellationToken ct)
+    public static bool Any(V1Pod pod) => (pod.Spec.Volumes ?? []).Any(NeedsSetup);
+
+    private static bool IsMemory(V1Volume v) => v.EmptyDir?.Medium == "Memory";
+
+    /// <summary>Sets up every such volume; returns what could not be set up (with the kubelet's message) and where claims are.</summary>
+    public static async Task<VolumeSetup> SyncAsync(IPodObjectSource? source, PodTokens tokens, V1Pod pod, PodFolders folders, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var volumes = (pod.Spec.Volumes ?? []).Where(v => Plugin(v) is not null).ToList();
+        var setup = new VolumeSetup();
+        var volumes = (pod.Spec.Volumes ?? []).Where(NeedsSetup).ToList();
         if (volumes.Count == 0)
         {
-            return errors;
+            return setup;
         }
 
         var configMaps = volumes.Select(v => v.ConfigMap?.Name).Concat(volumes.SelectMany(v => v.Projected?.Sources ?? []).Select(s => s.ConfigMap?.Name)).OfType<string>();
@@ -40,6 +49,18 @@ internal static class PodVolumes
         {
             try
             {
+                if (IsMemory(volume))
+                {
+                    Tmpfs.Ensure(folders.EmptyDir(volume.Name), volume.EmptyDir.SizeLimit is { } limit ? (long)limit.ToDecimal() : null);
+                    continue;
+                }
+
+                if (volume.PersistentVolumeClaim is { } claim)
+                {
+                    setup.Claims[volume.Name] = await ClaimPathAsync(source, pod, volume.Name, claim.ClaimName, ct);
+                    continue;
+                }
+
                 var payload = new Dictionary<string, FileEntry>(StringComparer.Ordinal);
                 if (volume.ConfigMap is { } cm)
                 {
@@ -69,22 +90,82 @@ internal static class PodVolumes
                         {
                             AddDownward(payload, pod, pd.Items, projected.DefaultMode);
                         }
+                        else if (s.ServiceAccountToken is { } sat)
+                        {
+                            var token = source is null
+                                ? throw new ContainerConfigFactory.ConfigException("this node has no server to request a token from")
+                                : await tokens.GetAsync(source, pod, sat.Audience, sat.ExpirationSeconds ?? 3600, ct);
+                            payload[sat.Path] = new FileEntry(Encoding.UTF8.GetBytes(token), projected.DefaultMode ?? DefaultMode);
+                        }
                         else
                         {
-                            throw new ContainerConfigFactory.ConfigException($"volume {volume.Name}: only configMap, secret and downwardAPI projections are supported by this node yet");
+                            throw new ContainerConfigFactory.ConfigException($"volume {volume.Name}: only configMap, secret, downwardAPI and serviceAccountToken projections are supported by this node yet");
                         }
                     }
                 }
 
-                Write(folders.Volume(Plugin(volume)!, volume.Name), payload);
+                var dir = folders.Volume(Plugin(volume)!, volume.Name);
+                if (volume.Secret is not null || volume.Projected is not null)
+                {
+                    Tmpfs.Ensure(dir, null, 0b111_101_101);
+                }
+
+                Write(dir, payload);
             }
-            catch (Exception e) when (e is ContainerConfigFactory.ConfigException or IOException or ArgumentException or UnauthorizedAccessException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                errors[volume.Name] = $"MountVolume.SetUp failed for volume \"{volume.Name}\" : {e.Message}";
+                setup.Errors[volume.Name] = volume.PersistentVolumeClaim is not null
+                    ? $"Unable to attach or mount volumes: unmounted volumes=[{volume.Name}], unattached volumes=[{volume.Name}]: {e.Message}"
+                    : $"MountVolume.SetUp failed for volume \"{volume.Name}\" : {e.Message}";
             }
         }
 
-        return errors;
+        return setup;
+    }
+
+    /// <summary>The bound volume's path on this node (hostPath or local), created as a DirectoryOrCreate hostPath is.</summary>
+    private static async Task<string> ClaimPathAsync(IPodObjectSource? source, V1Pod pod, string volume, string claimName, CancellationToken ct)
+    {
+        var ns = pod.Metadata.NamespaceProperty ?? "default";
+        var prefix = $"error processing PVC {ns}/{claimName}: ";
+        if (source is null)
+        {
+            throw new ContainerConfigFactory.ConfigException(prefix + "this node has no server to read it from");
+        }
+
+        var claim = await source.GetPersistentVolumeClaimAsync(pod, claimName, ct)
+            ?? throw new ContainerConfigFactory.ConfigException(prefix + $"failed to fetch PVC from API server: persistentvolumeclaims \"{claimName}\" not found");
+        if (string.IsNullOrEmpty(claim.Spec?.VolumeName) || claim.Status?.Phase != "Bound")
+        {
+            throw new ContainerConfigFactory.ConfigException(prefix + $"PVC {ns}/{claimName} has non-bound phase (\"{claim.Status?.Phase ?? "Pending"}\") or empty pvc.Spec.VolumeName (\"{claim.Spec?.VolumeName}\")");
+        }
+
+        var pv = await source.GetPersistentVolumeAsync(pod, claim.Spec.VolumeName, ct)
+            ?? throw new ContainerConfigFactory.ConfigException(prefix + $"persistentvolumes \"{claim.Spec.VolumeName}\" not found");
+        if (pv.Spec?.HostPath is { } hostPath)
+        {
+            if (!Directory.Exists(hostPath.Path) && hostPath.Type is null or "" or "DirectoryOrCreate")
+            {
+                Directory.CreateDirectory(hostPath.Path);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(hostPath.Path, (UnixFileMode)0b111_111_111);
+                }
+            }
+
+            return Directory.Exists(hostPath.Path) || File.Exists(hostPath.Path)
+                ? hostPath.Path
+                : throw new ContainerConfigFactory.ConfigException($"MountVolume.SetUp failed for volume \"{volume}\" : hostPath type check failed: {hostPath.Path} does not exist");
+        }
+
+        if (pv.Spec?.Local is { } local)
+        {
+            return Directory.Exists(local.Path) || File.Exists(local.Path)
+                ? local.Path
+                : throw new ContainerConfigFactory.ConfigException($"MountVolume.NewMounter initialization failed for volume \"{claim.Spec.VolumeName}\" : path \"{local.Path}\" does not exist");
+        }
+
+        throw new ContainerConfigFactory.ConfigException(prefix + $"volume {claim.Spec.VolumeName}: only hostPath and local persistent volumes are supported by this node");
     }
 
     private static void AddConfigMap(Dictionary<string, FileEntry> payload, PodObjects objects, string name, IList<V1KeyToPath>? items, bool? optional, int? defaultMode)
@@ -158,4 +239,14 @@ internal static class PodVolumes
             payload[item.Path] = new FileEntry(Encoding.UTF8.GetBytes(value), item.Mode ?? defaultMode ?? DefaultMode);
         }
     }
+}
+
+/// <summary>The outcome of one volume set-up pass.</summary>
+internal sealed class VolumeSetup
+{
+    /// <summary>Volumes that could not be set up, with the kubelet's FailedMount message.</summary>
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>persistentVolumeClaim volumes → their path on this node.</summary>
+    public Dictionary<string, string> Claims { get; } = new(StringComparer.Ordinal);
 }

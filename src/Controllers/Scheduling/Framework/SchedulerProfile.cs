@@ -11,15 +11,25 @@ internal sealed class SchedulerProfile(IReadOnlyList<IPreFilterPlugin> preFilter
 
     public IReadOnlyList<IScorePlugin> Scorers { get; } = scorers;
 
-    public static SchedulerProfile Default()
+    /// <param name="volumes">Claims and volumes for the VolumeBinding plugin; null leaves it out (pods with claims then schedule as if they had none).</param>
+    public static SchedulerProfile Default(IVolumeLister? volumes = null)
     {
         var taints = new TaintToleration();
         var nodeAffinity = new NodeAffinity();
         var spread = new PodTopologySpread();
         var interPod = new InterPodAffinity();
+        IPreFilterPlugin[] preFilters = [spread, interPod];
+        IFilterPlugin[] filters = [new NodeUnschedulable(), new NodeName(), taints, nodeAffinity, new NodePorts(), new NodeResourcesFit(), spread, interPod];
+        if (volumes is not null)
+        {
+            var binding = new VolumeBinding(volumes);
+            preFilters = [binding, .. preFilters];
+            filters = [.. filters, binding];
+        }
+
         return new SchedulerProfile(
-            [spread, interPod],
-            [new NodeUnschedulable(), new NodeName(), taints, nodeAffinity, new NodePorts(), new NodeResourcesFit(), spread, interPod],
+            preFilters,
+            filters,
             [taints, nodeAffinity, spread, new LeastAllocated(), new BalancedAllocation()]);
     }
 }

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using KubeWeb.Api.Security;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KubeWeb.Api.Tests.Security;
+
+public class ServiceAccountTokensTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly Dictionary<string, IKubernetesObject<V1ObjectMeta>> _objects = new(StringComparer.Ordinal);
+    private readonly RSA _key = RSA.Create(2048);
+
+    private ServiceAccountTokens Tokens(RSA? key = null) =>
+        new(key ?? _key, (resource, ns, name) => _objects.GetValueOrDefault($"{resource}/{ns}/{name}"), _time);
+
+    private V1ServiceAccount Account(string ns = "team", string name = "builder")
+    {
+        var sa = new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Uid = Guid.NewGuid().ToString() } };
+        _objects[$"serviceaccounts/{ns}/{name}"] = sa;
+        return sa;
+    }
+
+    private V1Pod Pod(string ns, string name)
+    {
+        var pod = new V1Pod { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Uid = Guid.NewGuid().ToString() } };
+        _objects[$"pods/{ns}/{name}"] = pod;
+        return pod;
+    }
+
+    private static JsonElement Payload(string token) =>
+        JsonDocument.Parse(Encoding.UTF8.GetString(Base64Url(token.Split('.')[1]))).RootElement;
+
+    private static JsonElement Header(string token) =>
+        JsonDocument.Parse(Encoding.UTF8.GetString(Base64Url(token.Split('.')[0]))).RootElement;
+
+    private static byte[] Base64Url(string s) => Convert.FromBase64String(s.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (s.Length % 4)) % 4));
+
+    [Fact]
+    public async Task Issue_SignsAnRs256JwtWithKubernetesClaims_ThatAuthenticatesAsTheAccount()
+    {
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        var tokens = Tokens();
+
+        var (token, expires) = tokens.Issue(sa, null, 3600, new BoundObject("Pod", "web-1", pod.Metadata.Uid));
+
+        Assert.Equal(_time.GetUtcNow().AddHours(1), expires);
+        Assert.Equal("RS256", Header(token).GetProperty("alg").GetString());
+        Assert.False(string.IsNullOrEmpty(Header(token).GetProperty("kid").GetString()));
+        var claims = Payload(token);
+        Assert.Equal(ServiceAccountTokens.Issuer, claims.GetProperty("iss").GetString());
+        Assert.Equal("system:serviceaccount:team:builder", claims.GetProperty("sub").GetString());
+        Assert.Equal(expires.ToUnixTimeSeconds(), claims.GetProperty("exp").GetInt64());
+        var k8sClaim = claims.GetProperty("kubernetes.io");
+        Assert.Equal("team", k8sClaim.GetProperty("namespace").GetString());
+        Assert.Equal(sa.Metadata.Uid, k8sClaim.GetProperty("serviceaccount").GetProperty("uid").GetString());
+        Assert.Equal("web-1", k8sClaim.GetProperty("pod").GetProperty("name").GetString());
+
+        var user = await tokens.AuthenticateAsync(token);
+        Assert.NotNull(user);
+        Assert.Equal("system:serviceaccount:team:builder", user.UserName);
+        Assert.Equal(["system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated"], user.Groups);
+        Assert.Equal("web-1", user.PodName);
+    }
+
+    [Fact]
+    public async Task Authenticate_RejectsExpiredTokens()
+    {
+        var tokens = Tokens();
+        var (token, _) = tokens.Issue(Account(), null, 600, null);
+        _time.Advance(TimeSpan.FromSeconds(599));
+        Assert.NotNull(await tokens.AuthenticateAsync(token));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await tokens.AuthenticateAsync(token));
+    }
+
+    [Fact]
+    public async Task Authenticate_RejectsTokens_OnceTheAccountOrBoundPodIsGoneOrRecreated()
+    {
+        var tokens = Tokens();
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        var (podToken, _) = tokens.Issue(sa, null, 3600, new BoundObject("Pod", "web-1", pod.Metadata.Uid));
+        var (plain, _) = tokens.Issue(sa, null, 3600, null);
+
+        _objects.Remove("pods/team/web-1");
+        Assert.Null(await tokens.AuthenticateAsync(podToken));
+        Assert.NotNull(await tokens.AuthenticateAsync(plain));
+
+        Account(); // recreated under the same name: a new uid
+        Assert.Null(await tokens.AuthenticateAsync(plain));
+    }
+
+    [Fact]
+    public async Task Authenticate_RejectsOtherAudiencesAndOtherKeys()
+    {
+        var sa = Account();
+        var tokens = Tokens();
+        var (vault, _) = tokens.Issue(sa, ["vault"], 3600, null);
+        Assert.Equal("vault", Payload(vault).GetProperty("aud").EnumerateArray().Single().GetString());
+        Assert.Null(await tokens.AuthenticateAsync(vault));
+
+        var (foreign, _) = Tokens(RSA.Create(2048)).Issue(sa, null, 3600, null);
+        Assert.Null(await tokens.AuthenticateAsync(foreign));
+        Assert.Null(await tokens.AuthenticateAsync("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));
+    }
+}
