@@ -91,6 +91,7 @@ public sealed class AgentHost : IAsyncDisposable
             Taints = options.Taints,
             Capacity = capacity,
             Allocatable = allocatable,
+            StatsInterval = options.StatsInterval,
         };
     }
 

@@ -45,6 +45,9 @@ public sealed record AgentOptions
         ["ephemeral-storage"] = "100Gi",
     };
 
+    /// <summary>How often each node reports resource usage (<c>kubectl top</c>).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Where the agent keeps state; also the disk whose size is the node's ephemeral-storage.</summary>
     public string DataDir { get; init; } = "/var/lib/kubeweb";
 }

@@ -17,7 +17,7 @@ namespace KubeWeb.Agent.Hosting;
 /// One node: its hub connection, registration, pod stream, heartbeats and pod workers. The session
 /// loop (re)registers on every new connection and reads the pod stream until it breaks; SignalR's
 /// automatic reconnect brings the connection back and the next stream starts from a snapshot.
-/// Split: <c>.Heartbeat</c> (Lease and node status).
+/// Split: <c>.Heartbeat</c> (Lease and node status), <c>.Stats</c> (resource usage).
 /// </summary>
 public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
 {
@@ -100,6 +100,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _loops.Add(Task.Run(() => SessionLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => HeartbeatLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _statuses.RunAsync(this, ct), CancellationToken.None));
+        _loops.Add(Task.Run(() => StatsLoopAsync(ct), CancellationToken.None));
     }
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)

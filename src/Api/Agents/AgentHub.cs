@@ -24,6 +24,7 @@ internal sealed partial class AgentHub(
     Streams.AgentStreamBroker streams,
     ApiReadiness readiness,
     ObjectStore store,
+    Metrics.MetricsStore metrics,
     ILogger<AgentHub> log) : Hub
 {
     private const string NodeKey = "kubeweb.node";
@@ -117,6 +118,17 @@ internal sealed partial class AgentHub(
         return store.Get(resource, request.Namespace, request.Name) is { } stored
             ? new PodObjectResult(true, System.Text.Encoding.UTF8.GetString(KubeJson.SerializeToUtf8(stored.Object, stored.Object.GetType())))
             : new PodObjectResult(false, null);
+    }
+
+    /// <summary>Resource usage for <c>metrics.k8s.io</c>: only pods bound to this node (with the reported uid) are kept.</summary>
+    public void ReportStats(NodeStatsReport report)
+    {
+        var node = RequireNode();
+        var pods = report.Pods
+            .Where(p => store.Get("pods", p.Namespace, p.Name)?.Object is V1Pod pod && pod.Metadata.Uid == p.Uid && pod.Spec?.NodeName == node)
+            .Select(p => p with { Containers = [.. p.Containers.Select(c => c with { CpuNanoCores = Math.Max(0, c.CpuNanoCores), MemoryBytes = Math.Max(0, c.MemoryBytes) })] })
+            .ToList();
+        metrics.Record(node, report with { CpuNanoCores = Math.Max(0, report.CpuNanoCores), MemoryBytes = Math.Max(0, report.MemoryBytes), WindowSeconds = Math.Max(0, report.WindowSeconds) }, pods);
     }
 
     /// <summary>The agent reads a pod stream's input (see <see cref="AgentStreamProtocol.StreamInput"/>).</summary>

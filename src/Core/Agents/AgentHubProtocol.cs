@@ -38,6 +38,12 @@ public static class AgentHubProtocol
     /// </summary>
     public const string GetPodObject = nameof(GetPodObject);
 
+    /// <summary>
+    /// <c>void ReportStats(NodeStatsReport)</c>: the node's and its pods' resource usage, every stats
+    /// interval; served as <c>metrics.k8s.io</c> (<c>kubectl top</c>). Pods not bound to the node are ignored.
+    /// </summary>
+    public const string ReportStats = nameof(ReportStats);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }
