@@ -92,6 +92,7 @@ public sealed class AgentHost : IAsyncDisposable
             Capacity = capacity,
             Allocatable = allocatable,
             StatsInterval = options.StatsInterval,
+            PodManifestPath = multi ? null : options.PodManifestPath,
         };
     }
 

@@ -48,6 +48,9 @@ public sealed record AgentOptions
     /// <summary>How often each node reports resource usage (<c>kubectl top</c>).</summary>
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Static pod manifests run on the node (<c>--pod-manifest-path</c>, one node only); null runs none.</summary>
+    public string? PodManifestPath { get; init; }
+
     /// <summary>Where the agent keeps state; also the disk whose size is the node's ephemeral-storage.</summary>
     public string DataDir { get; init; } = "/var/lib/kubeweb";
 }

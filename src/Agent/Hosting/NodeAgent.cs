@@ -17,7 +17,7 @@ namespace KubeWeb.Agent.Hosting;
 /// One node: its hub connection, registration, pod stream, heartbeats and pod workers. The session
 /// loop (re)registers on every new connection and reads the pod stream until it breaks; SignalR's
 /// automatic reconnect brings the connection back and the next stream starts from a snapshot.
-/// Split: <c>.Heartbeat</c> (Lease and node status), <c>.Stats</c> (resource usage).
+/// Split: <c>.Heartbeat</c> (Lease and node status), <c>.Stats</c> (resource usage), <c>.StaticPods</c>.
 /// </summary>
 public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
 {
@@ -26,6 +26,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILogger _log;
+    private readonly ILoggerFactory _loggers;
     private readonly HubConnection _connection;
     private readonly PodStatusBatcher _statuses;
     private readonly PodWorkers _workers;
@@ -47,6 +48,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         _random = random;
         Runtime = runtime;
         _log = loggers.CreateLogger<NodeAgent>();
+        _loggers = loggers;
         _statuses = new PodStatusBatcher(time, loggers.CreateLogger<PodStatusBatcher>());
         _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>()));
         _connection = BuildConnection(settings, random, loggers);
@@ -97,6 +99,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
     public void Start()
     {
         var ct = _stopping.Token;
+        StartStaticPods(_loggers, ct);
         _loops.Add(Task.Run(() => SessionLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => HeartbeatLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _statuses.RunAsync(this, ct), CancellationToken.None));
@@ -244,6 +247,11 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient
         }
 
         await _workers.DisposeAsync();
+        if (_staticPods is not null)
+        {
+            await _staticPods.DisposeAsync();
+        }
+
         if (_streams is not null)
         {
             await _streams.DisposeAsync();

@@ -25,6 +25,9 @@ internal sealed partial class PodWorkers : IAsyncDisposable
         ctx.Runtime.PodChanged += OnRuntimeChanged;
     }
 
+    /// <summary>Runtime pods the server does not assign that must not be stopped as orphans (static pods).</summary>
+    public Func<string, bool>? KeepRuntimePod { get; set; }
+
     public int Count
     {
         get
@@ -82,6 +85,12 @@ internal sealed partial class PodWorkers : IAsyncDisposable
             }
 
             var pod = KubeJson.Deserialize<V1Pod>(Encoding.UTF8.GetBytes(change.Pod!))!;
+            if (StaticPodAnnotations.IsMirror(pod.Metadata.Annotations))
+            {
+                // The API's copy of a static pod: the static pod manager runs the real one from its file.
+                return;
+            }
+
             if (_workers.TryGetValue(change.Uid, out var existing))
             {
                 existing.Worker.Update(pod);
@@ -120,7 +129,7 @@ internal sealed partial class PodWorkers : IAsyncDisposable
     {
         foreach (var rt in await _ctx.Runtime.ListPodsAsync(ct))
         {
-            if (!wanted.Contains(rt.Uid))
+            if (!wanted.Contains(rt.Uid) && KeepRuntimePod?.Invoke(rt.Uid) != true)
             {
                 bool active;
                 lock (_lock)

@@ -25,6 +25,7 @@ internal sealed partial class AgentHub(
     ApiReadiness readiness,
     ObjectStore store,
     Metrics.MetricsStore metrics,
+    MirrorPodWriter mirrors,
     ILogger<AgentHub> log) : Hub
 {
     private const string NodeKey = "kubeweb.node";
@@ -129,6 +130,30 @@ internal sealed partial class AgentHub(
             .Select(p => p with { Containers = [.. p.Containers.Select(c => c with { CpuNanoCores = Math.Max(0, c.CpuNanoCores), MemoryBytes = Math.Max(0, c.MemoryBytes) })] })
             .ToList();
         metrics.Record(node, report with { CpuNanoCores = Math.Max(0, report.CpuNanoCores), MemoryBytes = Math.Max(0, report.MemoryBytes), WindowSeconds = Math.Max(0, report.WindowSeconds) }, pods);
+    }
+
+    /// <summary>Creates or refreshes the mirror pod of one of the node's static pods (see <see cref="MirrorPodWriter"/>).</summary>
+    public Task<MirrorPodResult> SyncMirrorPod(MirrorPodRequest request)
+    {
+        var node = RequireNode();
+        if (!NameValidation.IsDns1123Subdomain(request.Name, out var error) || !NameValidation.IsDns1123Subdomain(request.Namespace, out error))
+        {
+            throw new HubException($"invalid mirror pod name {request.Namespace}/{request.Name}: {error}");
+        }
+
+        var pod = Decode<V1Pod>(request.Pod);
+        return Guard(() => mirrors.SyncAsync(node, (string)Context.Items[NodeUidKey]!, request, pod, Context.ConnectionAborted));
+    }
+
+    /// <summary>Removes the mirror pod of a static pod that is gone from the node.</summary>
+    public Task DeleteMirrorPod(MirrorPodDelete request)
+    {
+        var node = RequireNode();
+        return Guard(async () =>
+        {
+            await mirrors.DeleteAsync(node, request, Context.ConnectionAborted);
+            return true;
+        });
     }
 
     /// <summary>The agent reads a pod stream's input (see <see cref="AgentStreamProtocol.StreamInput"/>).</summary>

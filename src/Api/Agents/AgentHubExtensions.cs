@@ -18,6 +18,7 @@ public static class AgentHubExtensions
         services.TryAddSingleton(new AgentHubOptions());
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<PodStatusWriter>();
+        services.AddSingleton<MirrorPodWriter>();
         services.AddSingleton<NodePodFeed>();
         services.AddSingleton<AgentSessions>();
         services.AddPodStreams();

@@ -44,6 +44,15 @@ public static class AgentHubProtocol
     /// </summary>
     public const string ReportStats = nameof(ReportStats);
 
+    /// <summary>
+    /// <c>MirrorPodResult SyncMirrorPod(MirrorPodRequest)</c>: creates the mirror pod of a static pod,
+    /// replaces one with another hash or being deleted, and returns its uid (node-scoped).
+    /// </summary>
+    public const string SyncMirrorPod = nameof(SyncMirrorPod);
+
+    /// <summary><c>void DeleteMirrorPod(MirrorPodDelete)</c>: removes a static pod's mirror (node-scoped).</summary>
+    public const string DeleteMirrorPod = nameof(DeleteMirrorPod);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }
