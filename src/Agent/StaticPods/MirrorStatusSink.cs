@@ -38,6 +38,23 @@ internal sealed class MirrorStatusSink(IPodStatusSink inner) : IPodStatusSink
         }
     }
 
+    /// <summary>The static pod a mirror pod uid stands for, or null.</summary>
+    public string? StaticUidFor(string mirrorUid)
+    {
+        lock (_lock)
+        {
+            foreach (var (staticUid, mirror) in _mirrors)
+            {
+                if (mirror == mirrorUid)
+                {
+                    return staticUid;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>The mirror of <paramref name="staticUid"/> is now <paramref name="mirrorUid"/>; a new one gets the latest status.</summary>
     public void SetMirror(string staticUid, string mirrorUid)
     {

@@ -47,6 +47,9 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
     /// <summary>True for the uid of a static pod this node runs (the API-driven workers must leave it alone).</summary>
     public bool IsStatic(string uid) => _uids.Contains(uid);
 
+    /// <summary>The static pod behind a mirror pod uid (logs, exec, port-forward name the mirror).</summary>
+    public string? StaticUidFor(string mirrorUid) => _statuses.StaticUidFor(mirrorUid);
+
     /// <summary>Reads the folder and starts or stops pods to match it; called once before the node connects, then by <see cref="RunAsync"/>.</summary>
     public async Task ScanAsync(CancellationToken ct)
     {
