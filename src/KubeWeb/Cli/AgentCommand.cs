@@ -30,9 +30,10 @@ internal static class AgentCommand
         var terminationScale = new Option<double>("--simulated-termination-scale") { Description = "Factor applied to grace periods when simulated pods stop (0.1 = ten times faster)", DefaultValueFactory = _ => 1.0 };
         var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests (YAML/JSON) this node runs and mirrors into the API (one node only)" };
         var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between resource usage reports (kubectl top)", DefaultValueFactory = _ => 10 };
+        var cgroupRoot = new Option<string>("--cgroup-root") { Description = "cgroup (cgroupfs path) under which pods get their pod<uid> folders", DefaultValueFactory = _ => "/kubeweb" };
         var command = new Command("agent", "Run a node agent that connects to a KubeWeb server and runs the pods bound to its node")
         {
-            server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale, manifests, statsInterval,
+            server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale, manifests, statsInterval, cgroupRoot,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -53,7 +54,7 @@ internal static class AgentCommand
                     return 1;
                 }
 
-                containerd = new ContainerdRuntimeOptions { SocketPath = ContainerdRuntimeOptions.SocketFromEndpoint(socket), DataDir = agentDir };
+                containerd = new ContainerdRuntimeOptions { SocketPath = ContainerdRuntimeOptions.SocketFromEndpoint(socket), DataDir = agentDir, CgroupRoot = parse.GetValue(cgroupRoot)! };
             }
 
             if (parse.GetValue(manifests) is { Length: > 0 } && parse.GetValue(nodes) is not null)
