@@ -13,18 +13,21 @@ using Microsoft.Extensions.Logging;
 namespace KubeWeb.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/KubeWeb.Bench -- pod-startup [--pods 20] [--rate 5]</c>:
+/// <c>dotnet run -c Release --project bench/KubeWeb.Bench -- pod-startup [--pods 50] [--rate 5] [--rss-pods 20]</c>:
 /// pod startup latency through the whole system (create → Running as a watch sees it) on
-/// <c>kubeweb server</c>'s own containerd, beside the raw CRI time (RunPodSandbox + CreateContainer
-/// + StartContainer) measured on the same containerd in the same run. Needs root and the packages
-/// .ci/run installs; undoes its host changes at the end.
+/// <c>kubeweb server</c>'s own containerd, at the upstream SLO's shape (50 pods at 5 pods/s), beside
+/// the raw CRI time (RunPodSandbox + CreateContainer + StartContainer) measured on the same
+/// containerd in the same run; then the memory of a separate <c>kubeweb agent</c> process running
+/// <c>--rss-pods</c> pods on the same containerd. Needs root and the packages .ci/run installs;
+/// undoes its host changes at the end.
 /// </summary>
 internal static class PodStartupBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var pods = Option(args, "--pods", 20);
+        var pods = Option(args, "--pods", 50);
         var rate = Option(args, "--rate", 5);
+        var rssPods = Option(args, "--rss-pods", 20);
         if (ContainerdSupervisor.MissingPrerequisites() is { } missing)
         {
             await Console.Error.WriteLineAsync("pod-startup needs root and: " + missing);
@@ -55,8 +58,15 @@ internal static class PodStartupBench
             var raw = await RawCriAsync(config.SocketPath, cgroupRoot, pods, rate);
             Step($"API: {pods} pods at {rate}/s, create → Running through a watch");
             var api = await ThroughApiAsync(client, pods, rate);
-            var rss = Rss();
+            var rss = Rss("self");
 
+            Step("removing the startup pods");
+            await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
+            await WaitForAsync(async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 0, TimeSpan.FromMinutes(2));
+            Step($"agent RSS: a separate `kubeweb agent` process with {rssPods} pods");
+            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods);
+
+            var (p50, p99, rawP50) = (Percentile(api, 50), Percentile(api, 99), Percentile(raw, 50));
             Console.WriteLine($"## Pod startup, {pods} pods at {rate} pods/s (busybox sleep, one container)");
             Console.WriteLine();
             Console.WriteLine("| path | p50 | p99 | max |");
@@ -64,7 +74,15 @@ internal static class PodStartupBench
             Console.WriteLine(Row("raw CRI (RunPodSandbox + Create + Start)", raw));
             Console.WriteLine(Row("kubeweb: create → Running (watch)", api));
             Console.WriteLine();
-            Console.WriteLine($"overhead: p50 {Percentile(api, 50) / Percentile(raw, 50):F2}× the raw CRI time, p99 {Percentile(api, 99) / Percentile(raw, 99):F2}×; process RSS (server + agent + bench client) {rss:F0} MiB");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead: p50 {p50 / rawP50:F2}× the raw CRI time, p99 {p99 / Percentile(raw, 99):F2}×; in-process server + agent + bench client RSS {rss:F0} MiB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"agent process RSS with {rssPods} running pods: {agentRss.Rss:F1} MiB (peak {agentRss.Peak:F1} MiB)"));
+            Console.WriteLine();
+            Console.WriteLine("| target | value | met |");
+            Console.WriteLine("|---|---|---|");
+            Console.WriteLine(Target("p50 ≤ 400 ms", $"{p50:F0} ms", p50 <= 400));
+            Console.WriteLine(Target("p99 ≤ 1 s", $"{p99:F0} ms", p99 <= 1000));
+            Console.WriteLine(Target("p50 ≤ 2× raw CRI", $"{p50 / rawP50:F2}×", p50 <= 2 * rawP50));
+            Console.WriteLine(Target($"agent RSS ≤ 80 MiB ({rssPods} pods)", $"{agentRss.Rss:F1} MiB", agentRss.Rss <= 80));
 
             Step("cleaning up");
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
@@ -221,9 +239,87 @@ internal static class PodStartupBench
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static double Rss()
+    /// <summary>
+    /// Starts <c>kubeweb agent</c> as its own process on the server's containerd (the server's local
+    /// agent has no pods by then, and neither touches the other's), runs <paramref name="count"/> pods
+    /// on it, lets a stats round pass, and reads the process' VmRSS/VmHWM. The agent is stopped (its
+    /// pods first) before returning.
+    /// </summary>
+    private static async Task<(double Rss, double Peak)> AgentRssAsync(ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        const string node = "bench-agent";
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[]
+        {
+            "agent", "--server", server.Url, "--token-file", server.NodeTokenPath, "--certificate-authority", Path.Combine(Path.GetDirectoryName(server.NodeTokenPath)!, "tls", "ca.crt"),
+            "--node-name", node, "--node-ip", "127.0.0.1", "--container-runtime-endpoint", socket, "--data-dir", dataDir, "--cgroup-root", cgroupRoot,
+        })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var agent = Process.Start(psi) ?? throw new InvalidOperationException("could not start kubeweb agent");
+        _ = agent.StandardOutput.ReadToEndAsync();
+        _ = agent.StandardError.ReadToEndAsync();
+        try
+        {
+            await WaitForAsync(async () => (await client.CoreV1.ListNodeAsync(fieldSelector: $"metadata.name={node}")).Items is [{ } n]
+                && n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, TimeSpan.FromSeconds(60));
+            for (var i = 0; i < count; i++)
+            {
+                await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+                {
+                    Metadata = new V1ObjectMeta { Name = $"rss-{i}" },
+                    Spec = new V1PodSpec
+                    {
+                        NodeName = node,
+                        TerminationGracePeriodSeconds = 0,
+                        Containers = [new V1Container { Name = "app", Image = ImageImporter.BusyboxImage, Command = ["sleep", "3600"] }],
+                    },
+                }, "default");
+            }
+
+            await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count(p => p.Status?.Phase == "Running") == count, TimeSpan.FromMinutes(2));
+            // Let a stats round and a few status/heartbeat rounds pass at steady state.
+            await Task.Delay(TimeSpan.FromSeconds(15));
+            var result = (Rss(agent.Id.ToString(CultureInfo.InvariantCulture)), Rss(agent.Id.ToString(CultureInfo.InvariantCulture), "VmHWM:"));
+            await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}", gracePeriodSeconds: 0);
+            await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count == 0, TimeSpan.FromMinutes(2));
+            return result;
+        }
+        finally
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill();
+                await agent.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException("the bench waited too long for the cluster");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static string Target(string what, string value, bool met) => $"| {what} | {value} | {(met ? "yes" : "no")} |";
+
+    private static double Rss(string pid, string field = "VmRSS:")
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using KubeWeb.Api.Agents;
 using KubeWeb.Api.Discovery;
 using KubeWeb.Api.Http;
+using KubeWeb.Api.Metrics;
 using KubeWeb.Api.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +27,7 @@ public static class ApiEndpoints
         app.MapGet("/apis/{group}/{version}", (HttpContext ctx, string group, string version, DiscoveryDocuments d) =>
             JsonOr404(ctx, d.ResourceList(group, version)));
 
+        app.MapMetricsApi();
         app.MapMethods("/api/v1/{**rest}", Methods, (HttpContext ctx, string? rest, ResourceHandler h) => h.HandleAsync(ctx, "", "v1", rest));
         app.MapMethods("/apis/{group}/{version}/{**rest}", Methods, (HttpContext ctx, string group, string version, string? rest, ResourceHandler h) =>
             h.HandleAsync(ctx, group, version, rest));

@@ -34,6 +34,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ServiceAllocator>();
         services.AddSingleton<ResourceHandler>();
         services.AddSingleton<DiscoveryDocuments>();
+        services.AddSingleton(new Metrics.MetricsOptions());
+        services.AddSingleton<Metrics.MetricsStore>();
         services.AddSingleton(sp => new OpenApiDocuments(sp.GetRequiredService<ResourceRegistry>(), ApiServerOptions.GitVersion));
         services.AddSingleton<ApiReadiness>();
         services.AddSingleton<ServiceAccountTokens>();

@@ -6,5 +6,6 @@ var root = new RootCommand("KubeWeb: a Kubernetes-compatible container orchestra
     ServerCommand.Create(),
     ControllersCommand.Create(),
     AgentCommand.Create(),
+    ImagesCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

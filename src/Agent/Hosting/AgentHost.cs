@@ -91,6 +91,8 @@ public sealed class AgentHost : IAsyncDisposable
             Taints = options.Taints,
             Capacity = capacity,
             Allocatable = allocatable,
+            StatsInterval = options.StatsInterval,
+            PodManifestPath = multi ? null : options.PodManifestPath,
         };
     }
 

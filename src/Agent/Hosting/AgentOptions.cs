@@ -45,6 +45,12 @@ public sealed record AgentOptions
         ["ephemeral-storage"] = "100Gi",
     };
 
+    /// <summary>How often each node reports resource usage (<c>kubectl top</c>).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Static pod manifests run on the node (<c>--pod-manifest-path</c>, one node only); null runs none.</summary>
+    public string? PodManifestPath { get; init; }
+
     /// <summary>Where the agent keeps state; also the disk whose size is the node's ephemeral-storage.</summary>
     public string DataDir { get; init; } = "/var/lib/kubeweb";
 }

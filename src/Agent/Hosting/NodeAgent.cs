@@ -18,7 +18,7 @@ namespace KubeWeb.Agent.Hosting;
 /// One node: its hub connection, registration, pod stream, heartbeats and pod workers. The session
 /// loop (re)registers on every new connection and reads the pod stream until it breaks; SignalR's
 /// automatic reconnect brings the connection back and the next stream starts from a snapshot.
-/// Split: <c>.Heartbeat</c> (Lease and node status).
+/// Split: <c>.Heartbeat</c> (Lease and node status), <c>.Stats</c> (resource usage), <c>.StaticPods</c>.
 /// </summary>
 public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPodEventClient
 {
@@ -27,6 +27,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILogger _log;
+    private readonly ILoggerFactory _loggers;
     private readonly HubConnection _connection;
     private readonly PodStatusBatcher _statuses;
     private readonly PodEventRecorder _events;
@@ -50,6 +51,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         _random = random;
         Runtime = runtime;
         _log = loggers.CreateLogger<NodeAgent>();
+        _loggers = loggers;
         _statuses = new PodStatusBatcher(time, loggers.CreateLogger<PodStatusBatcher>());
         _events = new PodEventRecorder(time, loggers.CreateLogger<PodEventRecorder>());
         if (runtime is IPodEventProducer producer && producer.Events is NoPodEvents)
@@ -111,6 +113,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
     public void Start()
     {
         var ct = _stopping.Token;
+        StartStaticPods(_loggers, ct);
         _loops.Add(Task.Run(() => SessionLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => HeartbeatLoopAsync(ct), CancellationToken.None));
         _loops.Add(Task.Run(() => _statuses.RunAsync(this, ct), CancellationToken.None));
@@ -119,6 +122,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         {
             _loops.Add(Task.Run(() => StorageCleanupLoopAsync(ct), CancellationToken.None));
         }
+        _loops.Add(Task.Run(() => StatsLoopAsync(ct), CancellationToken.None));
     }
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)
@@ -279,6 +283,11 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         {
             await _probes.DisposeAsync();
         }
+        if (_staticPods is not null)
+        {
+            await _staticPods.DisposeAsync();
+        }
+
         if (_streams is not null)
         {
             await _streams.DisposeAsync();

@@ -24,6 +24,12 @@ public sealed record NodeConfig
     /// <summary>A pod CIDR of the agent's own choosing; null lets the server assign one.</summary>
     public string? PodCidr { get; init; }
 
+    /// <summary>How often the node samples and reports resource usage (metrics-server's default resolution is 15 s).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The folder of static pod manifests (<c>--pod-manifest-path</c>); null runs none.</summary>
+    public string? PodManifestPath { get; init; }
+
     public string Architecture { get; init; } = HostFacts.Architecture;
 
     public string KernelVersion { get; init; } = HostFacts.KernelVersion;

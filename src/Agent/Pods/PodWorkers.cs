@@ -29,6 +29,9 @@ internal sealed partial class PodWorkers : IAsyncDisposable
         }
     }
 
+    /// <summary>Runtime pods the server does not assign that must not be stopped as orphans (static pods).</summary>
+    public Func<string, bool>? KeepRuntimePod { get; set; }
+
     public int Count
     {
         get
@@ -86,6 +89,12 @@ internal sealed partial class PodWorkers : IAsyncDisposable
             }
 
             var pod = KubeJson.Deserialize<V1Pod>(Encoding.UTF8.GetBytes(change.Pod!))!;
+            if (StaticPodAnnotations.IsMirror(pod.Metadata.Annotations))
+            {
+                // The API's copy of a static pod: the static pod manager runs the real one from its file.
+                return;
+            }
+
             if (_workers.TryGetValue(change.Uid, out var existing))
             {
                 existing.Worker.Update(pod);
@@ -124,7 +133,7 @@ internal sealed partial class PodWorkers : IAsyncDisposable
     {
         foreach (var rt in await _ctx.Runtime.ListPodsAsync(ct))
         {
-            if (!wanted.Contains(rt.Uid))
+            if (!wanted.Contains(rt.Uid) && KeepRuntimePod?.Invoke(rt.Uid) != true)
             {
                 bool active;
                 lock (_lock)

@@ -42,6 +42,9 @@ internal sealed partial class AgentStreamDispatcher : IAsyncDisposable
 
     public int OpenCount => _open.Count;
 
+    /// <summary>Maps the uid the API knows to the one the runtime runs (a static pod's mirror to the static pod); null keeps it.</summary>
+    public Func<string, string?>? ResolveUid { get; set; }
+
     private void Open(PodStreamRequest request)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -62,6 +65,11 @@ internal sealed partial class AgentStreamDispatcher : IAsyncDisposable
 
     private async Task RunAsync(PodStreamRequest request, CancellationTokenSource cts)
     {
+        if (ResolveUid?.Invoke(request.Uid) is { } runtimeUid)
+        {
+            request = request with { Uid = runtimeUid };
+        }
+
         LogOpened(_log, request.StreamId, request.Kind, request.Namespace, request.Name);
         var output = Channel.CreateUnbounded<StreamFrame>(new UnboundedChannelOptions { SingleReader = true });
         try

@@ -27,6 +27,8 @@ internal sealed partial class AgentHub(
     ObjectStore store,
     Security.ServiceAccountTokens tokens,
     LocalVolumes localVolumes,
+    Metrics.MetricsStore metrics,
+    MirrorPodWriter mirrors,
     ILogger<AgentHub> log) : Hub
 {
     private const string NodeKey = "kubeweb.node";
@@ -166,6 +168,41 @@ internal sealed partial class AgentHub(
         return Guard(async () =>
         {
             await localVolumes.DeletedAsync(node, name, Context.ConnectionAborted);
+            return true;
+        });
+    }
+
+    /// <summary>Resource usage for <c>metrics.k8s.io</c>: only pods bound to this node (with the reported uid) are kept.</summary>
+    public void ReportStats(NodeStatsReport report)
+    {
+        var node = RequireNode();
+        var pods = report.Pods
+            .Where(p => NodePod(node, p.Namespace, p.Name, p.Uid) is not null)
+            .Select(p => p with { Containers = [.. p.Containers.Select(c => c with { CpuNanoCores = Math.Max(0, c.CpuNanoCores), MemoryBytes = Math.Max(0, c.MemoryBytes) })] })
+            .ToList();
+        metrics.Record(node, report with { CpuNanoCores = Math.Max(0, report.CpuNanoCores), MemoryBytes = Math.Max(0, report.MemoryBytes), WindowSeconds = Math.Max(0, report.WindowSeconds) }, pods);
+    }
+
+    /// <summary>Creates or refreshes the mirror pod of one of the node's static pods (see <see cref="MirrorPodWriter"/>).</summary>
+    public Task<MirrorPodResult> SyncMirrorPod(MirrorPodRequest request)
+    {
+        var node = RequireNode();
+        if (!NameValidation.IsDns1123Subdomain(request.Name, out var error) || !NameValidation.IsDns1123Subdomain(request.Namespace, out error))
+        {
+            throw new HubException($"invalid mirror pod name {request.Namespace}/{request.Name}: {error}");
+        }
+
+        var pod = Decode<V1Pod>(request.Pod);
+        return Guard(() => mirrors.SyncAsync(node, (string)Context.Items[NodeUidKey]!, request, pod, Context.ConnectionAborted));
+    }
+
+    /// <summary>Removes the mirror pod of a static pod that is gone from the node.</summary>
+    public Task DeleteMirrorPod(MirrorPodDelete request)
+    {
+        var node = RequireNode();
+        return Guard(async () =>
+        {
+            await mirrors.DeleteAsync(node, request, Context.ConnectionAborted);
             return true;
         });
     }

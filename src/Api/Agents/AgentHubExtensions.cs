@@ -19,6 +19,7 @@ public static class AgentHubExtensions
         services.AddSingleton<NodeRegistrar>();
         services.AddSingleton<PodStatusWriter>();
         services.AddSingleton<PodEventWriter>();
+        services.AddSingleton<MirrorPodWriter>();
         services.AddSingleton<NodePodFeed>();
         services.AddSingleton<AgentSessions>();
         services.AddSingleton<LocalVolumes>();

@@ -6,15 +6,19 @@ namespace KubeWeb.Api.Discovery;
 /// <summary>
 /// Builds the discovery documents from the registry: legacy (<c>/api</c>, <c>/apis</c>, per
 /// group-version resource lists) and aggregated (<c>apidiscovery.k8s.io</c> v2 / v2beta1).
+/// Besides the registry's stored resources it lists the ones served from memory
+/// (<c>metrics.k8s.io</c>, as an aggregated API would add them).
 /// </summary>
 public sealed class DiscoveryDocuments
 {
-    private readonly ResourceRegistry _registry;
+    private readonly IReadOnlyList<ResourceType> _all;
+    private readonly IReadOnlyList<(string Group, string Version)> _groupVersions;
 
     public DiscoveryDocuments(ResourceRegistry registry)
     {
-        _registry = registry;
-        Groups = [.. registry.GroupVersions.Select(gv => gv.Group).Where(g => g.Length > 0).Distinct()];
+        _all = [.. registry.All, .. Metrics.MetricsResources.All];
+        _groupVersions = [.. _all.Select(t => (t.Group, t.Version)).Distinct()];
+        Groups = [.. _groupVersions.Select(gv => gv.Group).Where(g => g.Length > 0).Distinct()];
     }
 
     public IReadOnlyList<string> Groups { get; }
@@ -59,11 +63,11 @@ public sealed class DiscoveryDocuments
 
     /// <summary>Versions of a group, preferred first.</summary>
     private List<string> Versions(string group) =>
-        [.. _registry.GroupVersions.Where(gv => gv.Group == group).Select(gv => gv.Version)];
+        [.. _groupVersions.Where(gv => gv.Group == group).Select(gv => gv.Version)];
 
     public JsonObject? ResourceList(string group, string version)
     {
-        var types = _registry.All.Where(t => t.Group == group && t.Version == version).ToList();
+        var types = _all.Where(t => t.Group == group && t.Version == version).ToList();
         if (types.Count == 0)
         {
             return null;
@@ -132,7 +136,7 @@ public sealed class DiscoveryDocuments
             foreach (var version in Versions(group))
             {
                 var resources = new JsonArray();
-                foreach (var t in _registry.All.Where(t => t.Group == group && t.Version == version))
+                foreach (var t in _all.Where(t => t.Group == group && t.Version == version))
                 {
                     var r = new JsonObject
                     {

@@ -57,6 +57,21 @@ public static class AgentHubProtocol
     /// <summary><c>void LocalVolumeDeleted(string name)</c>: the volume's folder is gone; the server lifts its cleanup finalizer.</summary>
     public const string LocalVolumeDeleted = nameof(LocalVolumeDeleted);
 
+    /// <summary>
+    /// <c>void ReportStats(NodeStatsReport)</c>: the node's and its pods' resource usage, every stats
+    /// interval; served as <c>metrics.k8s.io</c> (<c>kubectl top</c>). Pods not bound to the node are ignored.
+    /// </summary>
+    public const string ReportStats = nameof(ReportStats);
+
+    /// <summary>
+    /// <c>MirrorPodResult SyncMirrorPod(MirrorPodRequest)</c>: creates the mirror pod of a static pod,
+    /// replaces one with another hash or being deleted, and returns its uid (node-scoped).
+    /// </summary>
+    public const string SyncMirrorPod = nameof(SyncMirrorPod);
+
+    /// <summary><c>void DeleteMirrorPod(MirrorPodDelete)</c>: removes a static pod's mirror (node-scoped).</summary>
+    public const string DeleteMirrorPod = nameof(DeleteMirrorPod);
+
     /// <summary>The namespace node Leases live in.</summary>
     public const string NodeLeaseNamespace = "kube-node-lease";
 }

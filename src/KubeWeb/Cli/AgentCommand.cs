@@ -28,9 +28,12 @@ internal static class AgentCommand
         var nodeIp = new Option<string?>("--node-ip") { Description = "The node's InternalIP (default: the host's primary address)" };
         var startDelay = new Option<int>("--simulated-start-delay") { Description = "Milliseconds a simulated pod stays Pending before it runs", DefaultValueFactory = _ => 200 };
         var terminationScale = new Option<double>("--simulated-termination-scale") { Description = "Factor applied to grace periods when simulated pods stop (0.1 = ten times faster)", DefaultValueFactory = _ => 1.0 };
+        var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests (YAML/JSON) this node runs and mirrors into the API (one node only)" };
+        var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between resource usage reports (kubectl top)", DefaultValueFactory = _ => 10 };
+        var cgroupRoot = new Option<string>("--cgroup-root") { Description = "cgroup (cgroupfs path) under which pods get their pod<uid> folders", DefaultValueFactory = _ => "/kubeweb" };
         var command = new Command("agent", "Run a node agent that connects to a KubeWeb server and runs the pods bound to its node")
         {
-            server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale,
+            server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale, manifests, statsInterval, cgroupRoot,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -51,7 +54,19 @@ internal static class AgentCommand
                     return 1;
                 }
 
-                containerd = new ContainerdRuntimeOptions { SocketPath = ContainerdRuntimeOptions.SocketFromEndpoint(socket), DataDir = agentDir };
+                containerd = new ContainerdRuntimeOptions { SocketPath = ContainerdRuntimeOptions.SocketFromEndpoint(socket), DataDir = agentDir, CgroupRoot = parse.GetValue(cgroupRoot)! };
+            }
+
+            if (parse.GetValue(manifests) is { Length: > 0 } && parse.GetValue(nodes) is not null)
+            {
+                await Console.Error.WriteLineAsync("error: --pod-manifest-path runs static pods on one node; it cannot be combined with --nodes");
+                return 1;
+            }
+
+            if (parse.GetValue(statsInterval) < 1)
+            {
+                await Console.Error.WriteLineAsync("error: --stats-interval must be at least 1 second");
+                return 1;
             }
 
             if (parse.GetValue(nodes) is { } n && n < 1)
@@ -89,6 +104,8 @@ internal static class AgentCommand
                     NodeIp = parse.GetValue(nodeIp),
                     DataDir = agentDir,
                     Containerd = containerd,
+                    PodManifestPath = parse.GetValue(manifests) is { Length: > 0 } m ? Path.GetFullPath(m) : null,
+                    StatsInterval = TimeSpan.FromSeconds(parse.GetValue(statsInterval)),
                     Simulated = new SimulatedRuntimeOptions
                     {
                         StartDelay = TimeSpan.FromMilliseconds(parse.GetValue(startDelay)),

@@ -24,9 +24,10 @@ internal static class ServerCommand
         var nodeName = new Option<string?>("--node-name") { Description = "Name of this machine's node (default: the host name)" };
         var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
 
+        var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests the local node runs (default DATA_DIR/manifests)" };
         var command = new Command("server", "Run a KubeWeb cluster on this machine: API server and console, controllers and scheduler, and a local containerd node; writes an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds, manifests,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,9 +38,10 @@ internal static class ServerCommand
                 return 2;
             }
 
+            var data = Path.GetFullPath(parse.GetValue(dataDir) ?? ServerSettings.DefaultDataDir());
             var settings = new ServerSettings
             {
-                DataDir = Path.GetFullPath(parse.GetValue(dataDir) ?? ServerSettings.DefaultDataDir()),
+                DataDir = data,
                 HttpsPort = parse.GetValue(port),
                 BindAddress = address,
                 DatastoreEndpoint = parse.GetValue(datastore),
@@ -53,6 +55,7 @@ internal static class ServerCommand
                 {
                     ContainerRuntimeEndpoint = parse.GetValue(endpoint),
                     NodeName = parse.GetValue(nodeName) ?? Agent.Node.HostFacts.NodeName,
+                    PodManifestPath = Path.GetFullPath(parse.GetValue(manifests) ?? Path.Combine(data, "manifests")),
                 },
                 Controllers = new Controllers.Hosting.ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(graceOption)) },
             };

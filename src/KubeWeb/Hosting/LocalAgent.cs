@@ -19,6 +19,12 @@ public sealed record LocalAgentSettings
 
     /// <summary>The cgroup under which pods get their folders (tests use their own).</summary>
     public string CgroupRoot { get; init; } = "/kubeweb";
+
+    /// <summary>Static pod manifests (<c>--pod-manifest-path</c>); null means DATA_DIR/manifests, as k3s' static pods folder.</summary>
+    public string? PodManifestPath { get; init; }
+
+    /// <summary>How often the node reports resource usage (<c>kubectl top</c>).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -95,6 +101,8 @@ public sealed partial class LocalAgent : IAsyncDisposable
                 NodeIp = settings.NodeIp,
                 Runtime = RuntimeKind.Containerd,
                 DataDir = dataDir,
+                PodManifestPath = settings.PodManifestPath ?? Path.Combine(dataDir, "manifests"),
+                StatsInterval = settings.StatsInterval,
                 Containerd = new ContainerdRuntimeOptions
                 {
                     SocketPath = socket,

@@ -11,7 +11,7 @@ namespace KubeWeb.E2E.Infrastructure;
 public static class SimulatedAgents
 {
     public static AgentHost Start(ServerHost server, string dataDir, string prefix, int count, SimulatedRuntimeOptions simulated,
-        ILoggerFactory loggers, Dictionary<string, string>? labels = null, IReadOnlyList<V1Taint>? taints = null)
+        ILoggerFactory loggers, Dictionary<string, string>? labels = null, IReadOnlyList<V1Taint>? taints = null, TimeSpan? statsInterval = null)
     {
         var token = File.ReadAllText(server.NodeTokenPath).Trim();
         var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dataDir, "tls", "ca.crt"));
@@ -24,6 +24,7 @@ public static class SimulatedAgents
             Labels = labels ?? [],
             Taints = taints ?? [],
             Simulated = simulated,
+            StatsInterval = statsInterval ?? TimeSpan.FromSeconds(10),
         }, loggers);
     }
 }

@@ -39,7 +39,7 @@ public sealed class ContainerdServer : IAsyncLifetime
             DataDir = Path.Combine(Dir, "data"),
             HttpsPort = 0,
             BindAddress = IPAddress.Loopback,
-            LocalAgent = new LocalAgentSettings { NodeName = "local", NodeIp = "127.0.0.1", CgroupRoot = CgroupRoot },
+            LocalAgent = new LocalAgentSettings { NodeName = "local", NodeIp = "127.0.0.1", CgroupRoot = CgroupRoot, StatsInterval = TimeSpan.FromSeconds(2) },
         }, logging: b =>
         {
             b.AddProvider(new FileLoggerProvider(Path.Combine(Dir, "server.log")));

@@ -62,15 +62,28 @@ public static class ImageImporter
         }
     }
 
-    /// <summary><c>ctr -a SOCK -n k8s.io images import --base-name REPO FILE</c>.</summary>
-    public static async Task ImportAsync(string socketPath, string archive, string repository, CancellationToken ct)
+    /// <summary>
+    /// <c>ctr -a SOCK -n k8s.io images import [--base-name REPO] FILE</c>: an OCI or Docker archive.
+    /// Without <paramref name="repository"/> the archive's own names are used (a Docker archive's
+    /// RepoTags, an OCI index's full <c>org.opencontainers.image.ref.name</c>). Returns ctr's output.
+    /// </summary>
+    public static async Task<string> ImportAsync(string socketPath, string archive, string? repository, CancellationToken ct)
     {
         var ctr = ContainerdSupervisor.FindExecutable("ctr") ?? throw new InvalidOperationException("ctr is missing (package containerd)");
-        var (code, output) = await RunAsync(ctr, ["-a", socketPath, "-n", "k8s.io", "images", "import", "--base-name", repository, archive], ct);
+        List<string> args = ["-a", socketPath, "-n", "k8s.io", "images", "import"];
+        if (repository is { Length: > 0 })
+        {
+            args.AddRange(["--base-name", repository]);
+        }
+
+        args.Add(archive);
+        var (code, output) = await RunAsync(ctr, args, ct);
         if (code != 0)
         {
             throw new InvalidOperationException($"importing {archive} failed (exit code {code}): {output.Trim()}");
         }
+
+        return output;
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct)

@@ -9,9 +9,10 @@ namespace KubeWeb.Agent.Runtime.Simulated;
 /// A runtime that runs nothing: a pod's containers "start" after <see cref="SimulatedRuntimeOptions.StartDelay"/>
 /// and "stop" after their grace period (scaled and bounded), init containers complete at once,
 /// pod IPs come from the node's pod CIDR. Lets one machine host hundreds of nodes for scale tests.
-/// Containers write a CRI-format log and serve a few exec commands and their ports (<c>.Streams</c>).
+/// Containers write a CRI-format log and serve a few exec commands and their ports (<c>.Streams</c>),
+/// and report synthetic resource usage (<c>.Stats</c>).
 /// </summary>
-public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvider time) : IPodRuntime, IPodEventProducer
+public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, TimeProvider time) : IPodRuntime, IPodEventProducer, Stats.IStatsSource
 {
     /// <summary>Where the kubelet events go: Pulled, Created and Started when containers start, Killing when they stop.</summary>
     public IPodEvents Events { get; set; } = NoPodEvents.Instance;
@@ -67,6 +68,7 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
 
                 foreach (var c in pod.Spec.Containers ?? [])
                 {
+                    sim.Requests[c.Name] = SyntheticUsage.Requests(c);
                     sim.Containers.Add(new RuntimeContainer(c.Name, "", ImageReference.Normalize(c.Image), ImageId(c.Image), ContainerState.Waiting, 0, Reason: "ContainerCreating"));
                 }
 
@@ -336,6 +338,9 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
         public V1Pod? Pod { get; set; }
 
         public List<RuntimeContainer> Containers { get; } = [];
+
+        /// <summary>Per container: what its usage is synthesized from (<c>.Stats</c>).</summary>
+        public Dictionary<string, (long MilliCpu, long MemoryBytes)> Requests { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The container ports the spec declares: the ones a port-forward reaches.</summary>
         public HashSet<int> Ports { get; } = [];

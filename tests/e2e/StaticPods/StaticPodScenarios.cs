@@ -1,0 +1,189 @@
+using System.Net;
+using k8s;
+using k8s.Models;
+using KubeWeb.Agent.Connection;
+using KubeWeb.Agent.Hosting;
+using KubeWeb.Agent.Runtime.Simulated;
+using KubeWeb.E2E.Infrastructure;
+using KubeWeb.Host.Hosting;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace KubeWeb.E2E.StaticPods;
+
+/// <summary>A server and one simulated node that runs the manifests in its own folder.</summary>
+public sealed class StaticPodNode : IAsyncLifetime
+{
+    private ILoggerFactory _loggers = null!;
+
+    public string Dir { get; } = Directory.CreateTempSubdirectory("kw-static-").FullName;
+
+    public string Manifests => Path.Combine(Dir, "manifests");
+
+    public ServerHost Server { get; private set; } = null!;
+
+    public AgentHost Agent { get; private set; } = null!;
+
+    public Kubernetes Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _loggers = LoggerFactory.Create(b =>
+        {
+            b.AddProvider(new FileLoggerProvider(Path.Combine(Dir, "agent.log")));
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddFilter("Microsoft", LogLevel.Warning);
+        });
+        var data = Path.Combine(Dir, "data");
+        Server = await ServerHost.StartAsync(new ServerSettings { DataDir = data, HttpsPort = 0, BindAddress = IPAddress.Loopback }, logging: b =>
+        {
+            b.AddProvider(new FileLoggerProvider(Path.Combine(Dir, "server.log")));
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddFilter("Microsoft", LogLevel.Warning);
+        });
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Server.KubeconfigPath));
+        var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(data, "tls", "ca.crt"));
+        Agent = AgentHost.Start(new AgentOptions
+        {
+            Connection = new AgentConnectionSettings { Server = new Uri(Server.Url), Token = File.ReadAllText(Server.NodeTokenPath).Trim(), CertificateAuthority = ca, MaxReconnectDelay = TimeSpan.FromSeconds(1) },
+            NodeName = "static-node",
+            Runtime = RuntimeKind.Simulated,
+            Simulated = new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(100), TerminationScale = 0.01 },
+            PodManifestPath = Manifests,
+        }, _loggers);
+        await Agent.Nodes[0].Registered.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Agent.DisposeAsync();
+        Client.Dispose();
+        await Server.DisposeAsync();
+        _loggers.Dispose();
+        if (Environment.GetEnvironmentVariable("KUBEWEB_E2E_KEEP") != "1")
+        {
+            try
+            {
+                Directory.Delete(Dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>Static pods from <c>--pod-manifest-path</c>: mirror pods in the API, recreated on delete, replaced on edit, removed with the file.</summary>
+[Trait("Category", "E2E")]
+public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper output) : IClassFixture<StaticPodNode>, IDisposable
+{
+    private readonly Infrastructure.Kubectl _kubectl = new(node.Server.KubeconfigPath, output);
+
+    public void Dispose() => _kubectl.Dispose();
+
+    [Fact]
+    public async Task Manifest_RunsAsMirroredPod_SurvivesMirrorDeletion_ReplacedOnEdit_GoneWithFile()
+    {
+        var file = Path.Combine(node.Manifests, "web.yaml");
+        await File.WriteAllTextAsync(file, Manifest("busybox:1.0"));
+
+        var mirror = await RunningMirrorAsync(null);
+        Assert.Equal("static-node", mirror.Spec.NodeName);
+        Assert.Equal("file", mirror.Metadata.Annotations["kubernetes.io/config.source"]);
+        var hash = mirror.Metadata.Annotations["kubernetes.io/config.hash"];
+        Assert.Equal(hash, mirror.Metadata.Annotations["kubernetes.io/config.mirror"]);
+        var owner = Assert.Single(mirror.Metadata.OwnerReferences);
+        Assert.Equal(("Node", "static-node"), (owner.Kind, owner.Name));
+        Assert.Equal("static", mirror.Metadata.Labels["tier"]);
+        var containerId = Assert.Single(mirror.Status.ContainerStatuses).ContainerID;
+        Assert.Contains(mirror.Metadata.Name, (await Ok("get", "pods", "-n", "default")).Stdout, StringComparison.Ordinal);
+
+        // Deleting the mirror through the API: it comes back (new uid), the container keeps running.
+        (await _kubectl.RunAsync("delete", "pod", "web-static-node", "-n", "default", "--wait=false")).Succeeded();
+        var recreated = await RunningMirrorAsync(m => m.Metadata.Uid != mirror.Metadata.Uid);
+        Assert.Equal(hash, recreated.Metadata.Annotations["kubernetes.io/config.hash"]);
+        var status = Assert.Single(recreated.Status.ContainerStatuses);
+        Assert.Equal(containerId, status.ContainerID);
+        Assert.Equal(0, status.RestartCount);
+        Assert.Single(await node.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None));
+
+        // Editing the manifest replaces the pod.
+        await File.WriteAllTextAsync(file, Manifest("busybox:2.0"));
+        var edited = await RunningMirrorAsync(m => m.Metadata.Annotations["kubernetes.io/config.hash"] != hash);
+        Assert.Equal("busybox:2.0", edited.Spec.Containers[0].Image);
+        Assert.NotEqual(containerId, Assert.Single(edited.Status.ContainerStatuses).ContainerID);
+        Assert.True(await EventuallyAsync(async () => (await node.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 1), "the old static pod should be removed");
+
+        // Removing the file stops the pod and deletes the mirror.
+        File.Delete(file);
+        Assert.True(await EventuallyAsync(async () =>
+            (await node.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=web-static-node")).Items.Count == 0 &&
+            (await node.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 0), "the mirror and the pod should be gone");
+    }
+
+    [Fact]
+    public async Task InvalidManifest_IsIgnored_OthersRun()
+    {
+        await File.WriteAllTextAsync(Path.Combine(node.Manifests, "broken.yaml"), "kind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: nope\n");
+        await File.WriteAllTextAsync(Path.Combine(node.Manifests, "ok.json"), """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"json","namespace":"kube-system"},"spec":{"containers":[{"name":"c","image":"busybox:1.0"}]}}""");
+        try
+        {
+            Assert.True(await EventuallyAsync(async () =>
+                (await node.Client.CoreV1.ListNamespacedPodAsync("kube-system", fieldSelector: "metadata.name=json-static-node")).Items is [{ Status.Phase: "Running" }]),
+                "the JSON manifest should run in kube-system");
+            Assert.Empty((await node.Client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "metadata.name=nope-static-node")).Items);
+        }
+        finally
+        {
+            File.Delete(Path.Combine(node.Manifests, "broken.yaml"));
+            File.Delete(Path.Combine(node.Manifests, "ok.json"));
+        }
+
+        Assert.True(await EventuallyAsync(async () =>
+            (await node.Client.CoreV1.ListNamespacedPodAsync("kube-system", fieldSelector: "metadata.name=json-static-node")).Items.Count == 0));
+    }
+
+    private async Task<V1Pod> RunningMirrorAsync(Func<V1Pod, bool>? also)
+    {
+        V1Pod? found = null;
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var list = await node.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=web-static-node");
+            found = list.Items.SingleOrDefault(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase == "Running"
+                && p.Status.ContainerStatuses is [{ Ready: true }] && (also?.Invoke(p) ?? true));
+            return found is not null;
+        }), "the mirror pod should be Running");
+        return found!;
+    }
+
+    private static string Manifest(string image) => $"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels:
+            tier: static
+        spec:
+          containers:
+          - name: app
+            image: {image}
+        """;
+
+    private async Task<KubectlResult> Ok(params string[] args) => (await _kubectl.RunAsync(args)).Succeeded();
+
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return await condition();
+    }
+}
