@@ -51,6 +51,8 @@ public static class ConsoleRegistration
         services.AddScoped<ConsoleState>();
         services.AddScoped<ITableFeed, ApiTableFeed>();
         services.AddScoped<Search.ISearchSource, Search.SearchIndex>();
+        services.AddScoped<Access.IAccessChecker, Access.ReviewAccessChecker>();
+        services.AddScoped<Logs.IPodLogApi, Logs.SessionPodLogs>();
         return services;
     }
 
