@@ -146,6 +146,18 @@ public sealed class ConsoleApi(Kubernetes client)
         using var _ = await SendAsync(HttpMethod.Get, "api", "application/json", null, ct);
     }
 
+    /// <summary>
+    /// Whether the API serves: its readiness, then a one-item namespace list (a read every user's
+    /// console makes anyway), so a server that answers but cannot serve objects counts as down.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        using var _ = await SendAsync(HttpMethod.Get, "readyz", "text/plain", null, timeout.Token);
+        using var __ = await SendAsync(HttpMethod.Get, "api/v1/namespaces?limit=1", "application/json", null, timeout.Token);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, string accept, HttpContent? content, CancellationToken ct,
         bool streaming = false)
     {

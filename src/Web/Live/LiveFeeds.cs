@@ -48,7 +48,7 @@ public static class LiveFeeds
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
                         problem = ApiErrors.Describe(ex);
-                        session.ReportHealth(!problem.Unreachable);
+                        session.ReportProblem(problem);
                         break;
                     }
 
@@ -140,7 +140,7 @@ public static class LiveFeeds
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
                         problem = ApiErrors.Describe(ex);
-                        session.ReportHealth(!problem.Unreachable);
+                        session.ReportProblem(problem);
                         break;
                     }
 
@@ -210,7 +210,7 @@ public static class LiveFeeds
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
                         problem = ApiErrors.Describe(ex);
-                        session.ReportHealth(!problem.Unreachable);
+                        session.ReportProblem(problem);
                         break;
                     }
 
