@@ -81,6 +81,13 @@ public sealed class ConsoleApi(Kubernetes client)
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>A GET of any API path (relative to the server), as text; aggregated APIs such as metrics.k8s.io.</summary>
+    public async Task<string> GetRawAsync(string relative, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, relative, "application/json", null, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
     /// <summary>Server-side apply of one object (JSON is YAML); <paramref name="dryRun"/> validates without storing.</summary>
     public async Task<JsonObject> ApplyAsync(ResourceType type, string? ns, string name, JsonObject body, bool dryRun, bool force, CancellationToken ct)
     {

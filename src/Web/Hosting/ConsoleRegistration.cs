@@ -53,6 +53,8 @@ public static class ConsoleRegistration
         services.AddScoped<Search.ISearchSource, Search.SearchIndex>();
         services.AddScoped<Access.IAccessChecker, Access.ReviewAccessChecker>();
         services.AddScoped<Logs.IPodLogApi, Logs.SessionPodLogs>();
+        services.AddScoped<Metrics.IMetricsSource, Metrics.ApiMetricsSource>();
+        services.AddScoped<Metrics.MetricsHistory>();
         return services;
     }
 
