@@ -64,6 +64,11 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
             await Expect(page.Locator("#log-lines .kw-log-ts").First).ToContainTextAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             await fx.ScreenshotAsync(page, "30-logs-pod");
 
+            // Previous asks for the last terminated instance, which this never-restarted container lacks.
+            await page.Locator("#log-toolbar label", new() { HasTextString = "Previous" }).ClickAsync();
+            await Expect(page.Locator("[data-stream-problem='pod/talker/main']")).ToContainTextAsync("previous terminated container");
+            await Expect(page.Locator("#log-empty")).ToBeVisibleAsync();
+
             // Exec: sh in the container, type a command, read the answer from the terminal.
             await page.GotoAsync("/r/pods/default/talker");
             await page.ClickAsync("#open-exec");
