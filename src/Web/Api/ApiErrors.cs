@@ -14,6 +14,9 @@ public sealed record FieldProblem(string Field, string Message, string Reason);
 /// <summary>An API failure as a person can act on it: what happened, what to do, which fields.</summary>
 public sealed record ApiProblem(string Title, string Detail, IReadOnlyList<FieldProblem> Fields, bool Unreachable = false, int Code = 0)
 {
+    /// <summary>The API is not serving: it cannot be reached, or it answers 503 (its datastore is down).</summary>
+    public bool ApiDown => Unreachable || Code == 503;
+
     public override string ToString() => Fields.Count == 0 ? $"{Title}: {Detail}" : $"{Title}: {Detail} ({string.Join("; ", Fields.Select(f => $"{f.Field}: {f.Message}"))})";
 }
 
@@ -69,6 +72,7 @@ public static class ApiErrors
             ("BadRequest", _) or (_, 400) => ("Bad request", "Check the YAML: kind, apiVersion and field names."),
             ("TooManyRequests", _) or (_, 429) => ("Too many requests", "The API is busy; try again in a moment."),
             ("Gone", _) or (_, 410) => ("Expired", "The data was too old; the view reloads."),
+            (_, 503) => ("The API is unavailable", "Its datastore may be down; the console retries by itself."),
             (_, >= 500) => ("API error", "The API failed; try again, and check the server log if it persists."),
             _ => (status.Reason ?? "Error", ""),
         };

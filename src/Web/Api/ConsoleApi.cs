@@ -81,6 +81,13 @@ public sealed class ConsoleApi(Kubernetes client)
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>A GET of any API path (relative to the server), as text; aggregated APIs such as metrics.k8s.io.</summary>
+    public async Task<string> GetRawAsync(string relative, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, relative, "application/json", null, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
     /// <summary>Server-side apply of one object (JSON is YAML); <paramref name="dryRun"/> validates without storing.</summary>
     public async Task<JsonObject> ApplyAsync(ResourceType type, string? ns, string name, JsonObject body, bool dryRun, bool force, CancellationToken ct)
     {
@@ -144,6 +151,18 @@ public sealed class ConsoleApi(Kubernetes client)
     public async Task VerifyAsync(CancellationToken ct)
     {
         using var _ = await SendAsync(HttpMethod.Get, "api", "application/json", null, ct);
+    }
+
+    /// <summary>
+    /// Whether the API serves: its readiness, then a one-item namespace list (a read every user's
+    /// console makes anyway), so a server that answers but cannot serve objects counts as down.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        using var _ = await SendAsync(HttpMethod.Get, "readyz", "text/plain", null, timeout.Token);
+        using var __ = await SendAsync(HttpMethod.Get, "api/v1/namespaces?limit=1", "application/json", null, timeout.Token);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, string accept, HttpContent? content, CancellationToken ct,

@@ -51,6 +51,10 @@ public static class ConsoleRegistration
         services.AddScoped<ConsoleState>();
         services.AddScoped<ITableFeed, ApiTableFeed>();
         services.AddScoped<Search.ISearchSource, Search.SearchIndex>();
+        services.AddScoped<Access.IAccessChecker, Access.ReviewAccessChecker>();
+        services.AddScoped<Logs.IPodLogApi, Logs.SessionPodLogs>();
+        services.AddScoped<Metrics.IMetricsSource, Metrics.ApiMetricsSource>();
+        services.AddScoped<Metrics.MetricsHistory>();
         return services;
     }
 

@@ -48,7 +48,7 @@ public static class LiveFeeds
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
                         problem = ApiErrors.Describe(ex);
-                        session.ReportHealth(!problem.Unreachable);
+                        session.ReportProblem(problem);
                         break;
                     }
 
@@ -106,8 +106,13 @@ public static class LiveFeeds
         where T : IKubernetesObject<V1ObjectMeta> => ObjectsAsync<T>(session, type, ns, null, time, ct);
 
     /// <summary>As above, narrowed by a field selector (one node's pods, one object by name).</summary>
-    public static async IAsyncEnumerable<LiveSnapshot<T>> ObjectsAsync<T>(ConsoleSession session, ResourceType type, string? ns, string? fieldSelector,
-        TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+    public static IAsyncEnumerable<LiveSnapshot<T>> ObjectsAsync<T>(ConsoleSession session, ResourceType type, string? ns, string? fieldSelector,
+        TimeProvider time, CancellationToken ct)
+        where T : IKubernetesObject<V1ObjectMeta> => ObjectsAsync<T>(session, type, ns, null, fieldSelector, time, ct);
+
+    /// <summary>As above, narrowed by label and field selectors (a workload's pods).</summary>
+    public static async IAsyncEnumerable<LiveSnapshot<T>> ObjectsAsync<T>(ConsoleSession session, ResourceType type, string? ns, string? labelSelector,
+        string? fieldSelector, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
         where T : IKubernetesObject<V1ObjectMeta>
     {
         var backoff = TimeSpan.FromMilliseconds(250);
@@ -117,7 +122,7 @@ public static class LiveFeeds
         {
             ApiProblem? problem = null;
             var api = await session.GetApiAsync();
-            var stream = ObjectStream<T>(api.Resources, type, ns, fieldSelector, ct).GetAsyncEnumerator(ct);
+            var stream = ObjectStream<T>(api.Resources, type, ns, labelSelector, fieldSelector, ct).GetAsyncEnumerator(ct);
             try
             {
                 while (true)
@@ -135,7 +140,7 @@ public static class LiveFeeds
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
                         problem = ApiErrors.Describe(ex);
-                        session.ReportHealth(!problem.Unreachable);
+                        session.ReportProblem(problem);
                         break;
                     }
 
@@ -205,7 +210,7 @@ public static class LiveFeeds
                     catch (Exception ex) when (!ct.IsCancellationRequested)
                     {
                         problem = ApiErrors.Describe(ex);
-                        session.ReportHealth(!problem.Unreachable);
+                        session.ReportProblem(problem);
                         break;
                     }
 
@@ -274,11 +279,11 @@ public static class LiveFeeds
     }
 
     private static async IAsyncEnumerable<(string Type, IReadOnlyList<T> Items)> ObjectStream<T>(ResourceClient client, ResourceType type, string? ns,
-        string? fieldSelector, [EnumeratorCancellation] CancellationToken ct)
+        string? labelSelector, string? fieldSelector, [EnumeratorCancellation] CancellationToken ct)
     {
-        var page = await client.ListAsync<T>(type, ns, null, fieldSelector, null, 0, null, ct);
+        var page = await client.ListAsync<T>(type, ns, labelSelector, fieldSelector, null, 0, null, ct);
         yield return ("SNAPSHOT", page.Items);
-        await foreach (var e in client.WatchAsync<T>(type, ns, null, fieldSelector, page.ResourceVersion, 1800, ct))
+        await foreach (var e in client.WatchAsync<T>(type, ns, labelSelector, fieldSelector, page.ResourceVersion, 1800, ct))
         {
             if (e.Type == "ERROR")
             {

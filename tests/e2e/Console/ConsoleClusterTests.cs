@@ -14,7 +14,7 @@ namespace KubeWeb.E2E.Console;
 [Trait("Category", "E2E")]
 [Trait("Category", "Browser")]
 [Collection(ConsoleBrowserCollection.Name)]
-public sealed class ConsoleClusterTests(ConsoleClusterFixture fx, ITestOutputHelper output) : IClassFixture<ConsoleClusterFixture>
+public sealed partial class ConsoleClusterTests(ConsoleClusterFixture fx, ITestOutputHelper output) : IClassFixture<ConsoleClusterFixture>
 {
     private const string Yaml = """
         apiVersion: apps/v1

@@ -58,6 +58,14 @@ public sealed partial class ResourceTable : ComponentBase, IDisposable
     [Parameter]
     public RenderFragment<KubeRow>? RowActions { get; set; }
 
+    /// <summary>Header cells of columns the console adds after the API's (live usage).</summary>
+    [Parameter]
+    public RenderFragment? ExtraHeaders { get; set; }
+
+    /// <summary>The matching cells of a row (each a <c>td</c>).</summary>
+    [Parameter]
+    public RenderFragment<KubeRow>? ExtraCells { get; set; }
+
     [Inject]
     private ITableFeed Feed { get; set; } = default!;
 

@@ -18,6 +18,7 @@ public sealed partial class ResourceDetail : ComponentBase, IDisposable
     private JsonObject? _object;
     private V1Pod? _pod;
     private V1Deployment? _deployment;
+    private V1Node? _node;
     private ApiProblem? _problem;
     private bool _deleted;
     private int _tab;
@@ -52,6 +53,18 @@ public sealed partial class ResourceDetail : ComponentBase, IDisposable
     private V1Pod? Pod => _pod;
 
     private V1Deployment? Deployment => _deployment;
+
+    private V1Node? Node => _node;
+
+    private static double? Allocatable(V1Node node, string resource) =>
+        node.Status?.Allocatable?.TryGetValue(resource, out var q) == true ? (double)q.ToDecimal() : null;
+
+    /// <summary>The pod's summed container limits, when every container sets one (else there is no ceiling to draw).</summary>
+    private static double? Limits(V1Pod pod, string resource)
+    {
+        var limits = (pod.Spec?.Containers ?? []).Select(c => c.Resources?.Limits?.TryGetValue(resource, out var q) == true ? (double?)(double)q.ToDecimal() : null).ToList();
+        return limits.Count > 0 && limits.All(l => l is not null) ? limits.Sum() : null;
+    }
 
     private List<BreadcrumbItem> Crumbs =>
     [
@@ -111,6 +124,7 @@ public sealed partial class ResourceDetail : ComponentBase, IDisposable
         _object = obj;
         _pod = Plural == "pods" ? obj.Deserialize<V1Pod>(KubeJson.Options) : null;
         _deployment = Plural == "deployments" ? obj.Deserialize<V1Deployment>(KubeJson.Options) : null;
+        _node = Plural == "nodes" ? obj.Deserialize<V1Node>(KubeJson.Options) : null;
     }
 
     private void Deleted() => Navigation.NavigateTo(Kind!.ListHref);
