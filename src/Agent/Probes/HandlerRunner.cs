@@ -132,6 +132,8 @@ internal sealed class HandlerRunner(IContainerExec exec, HttpMessageInvoker http
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation("Accept", "*/*");
+        // As the kubelet (DisableKeepAlives): a pooled connection to a restarted container would fail a probe for nothing.
+        request.Headers.ConnectionClose = true;
         foreach (var header in get.HttpHeaders ?? [])
         {
             if (string.Equals(header.Name, "Host", StringComparison.OrdinalIgnoreCase))

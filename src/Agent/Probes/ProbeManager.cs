@@ -45,7 +45,7 @@ internal sealed partial class ProbeManager : IAsyncDisposable
     {
         var uid = pod.Metadata.Uid;
         var deleting = pod.Metadata.DeletionTimestamp is not null;
-        List<(ProbeWorker Worker, bool Start)> workers = [];
+        List<(ProbeWorker Worker, CancellationToken? Start)> workers = [];
         lock (_lock)
         {
             if (!_pods.TryGetValue(uid, out var probes))
@@ -77,13 +77,14 @@ internal sealed partial class ProbeManager : IAsyncDisposable
 
                     if (probes.Workers.TryGetValue(key, out var existing))
                     {
-                        workers.Add((existing.Worker, false));
+                        workers.Add((existing.Worker, null));
                         continue;
                     }
 
                     var worker = new ProbeWorker(this, uid, spec, kind, probe);
-                    probes.Workers[key] = (worker, CancellationTokenSource.CreateLinkedTokenSource(probes.Cancel.Token));
-                    workers.Add((worker, true));
+                    var cancel = CancellationTokenSource.CreateLinkedTokenSource(probes.Cancel.Token);
+                    probes.Workers[key] = (worker, cancel);
+                    workers.Add((worker, cancel.Token));
                 }
             }
         }
@@ -92,14 +93,8 @@ internal sealed partial class ProbeManager : IAsyncDisposable
         {
             var c = rt?.Containers.FirstOrDefault(x => !x.IsInit && x.Name == worker.Container.Name);
             worker.Observe(c is null ? null : new ProbedContainer(c.Id, c.State == ContainerState.Running, c.StartedAt, rt!.Ip));
-            if (start && RunWorkers)
+            if (start is { } token && RunWorkers)
             {
-                CancellationToken token;
-                lock (_lock)
-                {
-                    token = _pods.TryGetValue(uid, out var p) && p.Workers.TryGetValue($"{worker.Container.Name}/{worker.Kind}", out var w) ? w.Cancel.Token : new CancellationToken(true);
-                }
-
                 _ = RunWorkerAsync(worker, token);
             }
         }

@@ -41,6 +41,33 @@ public sealed class SimulatedRuntimeTests
     }
 
     [Fact]
+    public async Task Events_PulledCreatedStartedOnStart_KillingWhenTheStopBegins()
+    {
+        var rt = await RuntimeAsync();
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        rt.Events = new RecordingPodEvents(events);
+        await rt.SyncPodAsync(Pod("a"), default);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        await Eventually(() => events.Count == 3, "the start events");
+
+        _ = rt.KillPodAsync("uid-a", TimeSpan.FromSeconds(10), default);
+
+        Assert.Equal(
+        [
+            "Normal Pulled Container image \"nginx:1.25\" already present on machine spec.containers{app}",
+            "Normal Created Created container: app spec.containers{app}",
+            "Normal Started Started container app spec.containers{app}",
+            "Normal Killing Stopping container app spec.containers{app}",
+        ], events);
+    }
+
+    private sealed class RecordingPodEvents(System.Collections.Concurrent.ConcurrentQueue<string> events) : IPodEvents
+    {
+        public void Record(k8s.Models.V1Pod pod, string type, string reason, string message, string? fieldPath = null) =>
+            events.Enqueue($"{type} {reason} {message} {fieldPath}");
+    }
+
+    [Fact]
     public async Task Sync_IsIdempotent_PerUid()
     {
         var rt = await RuntimeAsync();

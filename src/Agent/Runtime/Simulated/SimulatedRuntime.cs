@@ -104,6 +104,15 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
             }
 
             sim.StopDeadline = deadline;
+            if (sim.Stopping is null && sim.Pod is { } pod)
+            {
+                // As the kubelet, Killing is reported when the stop begins.
+                foreach (var c in sim.Containers.Where(c => !c.IsInit && c.State == ContainerState.Running))
+                {
+                    Events.Record(pod, "Normal", "Killing", "Stopping container " + c.Name, "spec.containers{" + c.Name + "}");
+                }
+            }
+
             sim.Stopping ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             sim.Graceful = gracePeriod > TimeSpan.Zero;
         }
@@ -224,10 +233,6 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
         foreach (var (sim, c) in stopped)
         {
             LogStopped(sim, c);
-            if (sim.Pod is { } pod)
-            {
-                Events.Record(pod, "Normal", "Killing", "Stopping container " + c.Name, "spec.containers{" + c.Name + "}");
-            }
         }
 
         PodChanged?.Invoke(uid);
