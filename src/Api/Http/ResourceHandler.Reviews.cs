@@ -23,7 +23,7 @@ public sealed partial class ResourceHandler
                 access.Status = new V1SubjectAccessReviewStatus
                 {
                     Allowed = true,
-                    Reason = "the admin token is allowed every action (RBAC is not enforced yet)",
+                    Reason = "every authenticated user (the admin token and service accounts) is allowed every action (RBAC is not enforced yet)",
                 };
                 break;
             case V1SelfSubjectRulesReview rules:

@@ -211,6 +211,15 @@ public sealed partial class PersistentVolumeController
         await _client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(copy, claim.Metadata.Name, claim.Metadata.NamespaceProperty, cancellationToken: ct);
     }
 
+    /// <summary>Drops what <see cref="Tell"/> remembers about a deleted object.</summary>
+    private void Forget(string uid)
+    {
+        foreach (var key in _told.Keys.Where(k => k.StartsWith(uid + "/", StringComparison.Ordinal)))
+        {
+            _told.TryRemove(key, out _);
+        }
+    }
+
     /// <summary>An event once per object, reason and message (each sync would otherwise repeat it).</summary>
     private void Tell(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message)
     {

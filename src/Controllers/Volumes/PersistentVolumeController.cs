@@ -101,6 +101,7 @@ public sealed partial class PersistentVolumeController : Reconciler, IController
 
     public void OnDelete(V1PersistentVolumeClaim obj)
     {
+        Forget(obj.Metadata.Uid);
         if (!string.IsNullOrEmpty(obj.Spec?.VolumeName))
         {
             Queue.Add(VolumePrefix + obj.Spec.VolumeName);
@@ -117,7 +118,11 @@ public sealed partial class PersistentVolumeController : Reconciler, IController
 
     public void OnUpdate(V1PersistentVolume old, V1PersistentVolume obj) => VolumeChanged(obj);
 
-    public void OnDelete(V1PersistentVolume obj) => VolumeChanged(obj);
+    public void OnDelete(V1PersistentVolume obj)
+    {
+        Forget(obj.Metadata.Uid);
+        VolumeChanged(obj);
+    }
 
     public void OnAdd(V1Pod obj) => PodChanged(obj);
 

@@ -15,7 +15,12 @@ internal static class ControllersCommand
         var tokenFile = new Option<FileInfo>("--token-file") { Description = "File holding the bearer token", Required = true };
         var caFile = new Option<FileInfo?>("--certificate-authority") { Description = "CA certificate (PEM) of the API server; without it TLS is not verified" };
         var grace = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
-        var command = new Command("controllers", "Run the controller manager and scheduler against a KubeWeb API server") { server, tokenFile, caFile, grace };
+        var storagePath = new Option<string>("--default-local-storage-path")
+        {
+            Description = "Folder on each node for local-path volumes",
+            DefaultValueFactory = _ => new ControllerManagerOptions().StorageRoot,
+        };
+        var command = new Command("controllers", "Run the controller manager and scheduler against a KubeWeb API server") { server, tokenFile, caFile, grace, storagePath };
         command.SetAction(async (parse, ct) =>
         {
             var token = (await File.ReadAllTextAsync(parse.GetValue(tokenFile)!.FullName, ct)).Trim();
@@ -33,6 +38,7 @@ internal static class ControllersCommand
             {
                 NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace)),
                 RootCaPem = ca?.ExportCertificatePem(),
+                StorageRoot = Path.GetFullPath(parse.GetValue(storagePath)!),
             };
             using var host = await ControllerManagerHost.StartAsync(parse.GetValue(server)!, token, ca, options, ct: ct);
             await host.WaitForShutdownAsync(ct);

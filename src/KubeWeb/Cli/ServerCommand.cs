@@ -22,12 +22,12 @@ internal static class ServerCommand
         var disableAgent = new Option<bool>("--disable-agent") { Description = "Run the control plane alone, without a node agent (and containerd) for this machine" };
         var endpoint = new Option<string?>("--container-runtime-endpoint") { Description = "Use this containerd (CRI socket, e.g. unix:///run/containerd/containerd.sock) instead of starting one under DATA_DIR/containerd" };
         var nodeName = new Option<string?>("--node-name") { Description = "Name of this machine's node (default: the host name)" };
+        var storagePath = new Option<string?>("--default-local-storage-path") { Description = "Folder on each node for local-path volumes (default DATA_DIR/storage)" };
         var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
-
         var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests the local node runs (default DATA_DIR/manifests)" };
         var command = new Command("server", "Run a KubeWeb cluster on this machine: API server and console, controllers and scheduler, and a local containerd node; writes an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds, manifests,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds, manifests, storagePath,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -49,6 +49,7 @@ internal static class ServerCommand
                 TlsSans = parse.GetValue(sans) ?? [],
                 CompactionRetention = parse.GetValue(retention) is { } r ? TimeSpan.FromSeconds(r) : null,
                 DisableControllers = parse.GetValue(disableControllers),
+                DefaultLocalStoragePath = parse.GetValue(storagePath) is { Length: > 0 } sp ? Path.GetFullPath(sp) : null,
                 DefaultNotReadyTolerationSeconds = parse.GetValue(notReadySeconds),
                 DefaultUnreachableTolerationSeconds = parse.GetValue(unreachableSeconds),
                 LocalAgent = parse.GetValue(disableAgent) ? null : new LocalAgentSettings

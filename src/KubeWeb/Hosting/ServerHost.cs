@@ -124,7 +124,7 @@ public sealed class ServerHost : IAsyncDisposable
         var server = new ServerHost(app, url, settings.KubeconfigFile, token) { NodeTokenPath = Path.Combine(settings.DataDir, "node-token") };
         if (!settings.DisableControllers)
         {
-            var controllerOptions = settings.Controllers with { RootCaPem = ca.ExportCertificatePem(), StorageRoot = Path.Combine(Path.GetFullPath(settings.DataDir), "storage") };
+            var controllerOptions = settings.Controllers with { RootCaPem = ca.ExportCertificatePem(), StorageRoot = settings.DefaultLocalStoragePath ?? Path.Combine(Path.GetFullPath(settings.DataDir), "storage") };
             server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, controllerOptions, logging, ct);
         }
 

@@ -25,6 +25,9 @@ public sealed record ServerSettings
 
     public long DefaultUnreachableTolerationSeconds { get; init; } = 300;
 
+    /// <summary>Where the local-path provisioner puts volumes on each node (<c>--default-local-storage-path</c>); null is DATA_DIR/storage.</summary>
+    public string? DefaultLocalStoragePath { get; init; }
+
     /// <summary>Run the API alone, without the in-process controller manager and scheduler.</summary>
     public bool DisableControllers { get; init; }
 

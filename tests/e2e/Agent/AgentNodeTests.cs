@@ -235,6 +235,61 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
         return pod!;
     }
 
+    [Fact]
+    public async Task Agents_ReadClaimsVolumesAndTokens_OnlyForTheirOwnPods()
+    {
+        var pv = "pv-" + Guid.NewGuid().ToString("N")[..8];
+        await cluster.Client.CoreV1.CreatePersistentVolumeAsync(new V1PersistentVolume
+        {
+            Metadata = new V1ObjectMeta { Name = pv },
+            Spec = new V1PersistentVolumeSpec
+            {
+                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") },
+                AccessModes = ["ReadWriteOnce"],
+                StorageClassName = "",
+                HostPath = new V1HostPathVolumeSource { Path = "/tmp/" + pv },
+            },
+        });
+        await cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta { Name = pv + "-claim" },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                StorageClassName = "",
+                VolumeName = pv,
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+            },
+        }, "default");
+        // This cluster runs no controllers: no binder, no default account.
+        try
+        {
+            await cluster.Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "default" } }, "default");
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
+
+        var mine = Pod(pv + "-mine", "sim-1", grace: 0);
+        mine.Spec.Volumes = [new V1Volume { Name = "d", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = pv + "-claim" } }];
+        mine = await cluster.Client.CoreV1.CreateNamespacedPodAsync(mine, "default");
+        var theirs = await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod(pv + "-theirs", "sim-0", grace: 0), "default");
+        var agent = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-1");
+
+        Assert.Equal(pv, (await agent.GetPersistentVolumeClaimAsync(mine, pv + "-claim", CancellationToken.None))?.Spec.VolumeName);
+        Assert.Equal("/tmp/" + pv, (await agent.GetPersistentVolumeAsync(mine, pv, CancellationToken.None))?.Spec.HostPath.Path);
+        var (token, expires) = await agent.RequestTokenAsync(mine, null, 600, CancellationToken.None);
+        Assert.True(expires > DateTimeOffset.UtcNow.AddMinutes(9));
+        Assert.Contains($"system:serviceaccount:default:default", await cluster.KubectlAsync("--token", token, "auth", "whoami"), StringComparison.Ordinal);
+
+        // Another node's pod, or a volume the pod does not use: refused.
+        await Assert.ThrowsAnyAsync<Exception>(() => agent.RequestTokenAsync(theirs, null, 600, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => agent.GetPersistentVolumeClaimAsync(theirs, pv + "-claim", CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => agent.GetPersistentVolumeAsync(theirs, pv, CancellationToken.None));
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync(mine.Metadata.Name, "default", gracePeriodSeconds: 0);
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync(theirs.Metadata.Name, "default", gracePeriodSeconds: 0);
+    }
+
     private static V1Pod Pod(string name, string node, long grace) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
