@@ -25,8 +25,11 @@ public static partial class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods($"/apis/{MetricsResources.ApiVersion}/{{**rest}}", Methods, (HttpContext ctx, string? rest, MetricsStore metrics, ObjectStore store, TimeProvider time) =>
-            GuardAsync(ctx, () => ServeAsync(ctx, rest, metrics, store, time.GetUtcNow().UtcDateTime)));
+        app.MapMethods($"/apis/{MetricsResources.ApiVersion}/{{**rest}}", Methods, (HttpContext ctx, string? rest, MetricsStore metrics, ObjectStore store, TimeProvider time, Discovery.DiscoveryDocuments discovery) =>
+            string.IsNullOrEmpty(rest) && ctx.Request.Method == "GET"
+                // This route outranks /apis/{group}/{version}: serve the group version's resource list here.
+                ? Responses.WriteRawAsync(ctx, 200, JsonSerializer.SerializeToUtf8Bytes(discovery.ResourceList(MetricsResources.Group, MetricsResources.Version)))
+                : GuardAsync(ctx, () => ServeAsync(ctx, rest, metrics, store, time.GetUtcNow().UtcDateTime)));
         app.MapMethods($"/apis/{MetricsResources.HistoryGroupVersion}/{{**rest}}", Methods, (HttpContext ctx, string? rest, MetricsStore metrics, ObjectStore store, TimeProvider time) =>
             GuardAsync(ctx, () => ServeHistoryAsync(ctx, rest, metrics, store, time.GetUtcNow().UtcDateTime)));
         return app;

@@ -79,6 +79,12 @@ public sealed partial class TopScenarios(MetricsCluster cluster, ITestOutputHelp
         Assert.Contains(resources.Lines, l => Regex.IsMatch(l, @"^nodes\s+metrics\.k8s\.io/v1beta1\s+false\s+NodeMetrics$"));
         Assert.Contains(resources.Lines, l => Regex.IsMatch(l, @"^pods\s+metrics\.k8s\.io/v1beta1\s+true\s+PodMetrics$"));
 
+        var list = JsonNode.Parse((await Ok("get", "--raw", "/apis/metrics.k8s.io/v1beta1")).Stdout)!;
+        Assert.Equal("APIResourceList", (string?)list["kind"]);
+        Assert.Equal(2, list["resources"]!.AsArray().Count);
+        var group = JsonNode.Parse((await Ok("get", "--raw", "/apis/metrics.k8s.io")).Stdout)!;
+        Assert.Equal("metrics.k8s.io/v1beta1", (string?)group["preferredVersion"]!["groupVersion"]);
+
         var ns = await NamespaceAsync();
         await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("hist", "h", "100m", "64Mi", "main"), ns);
         await EventuallyOkAsync(r => r.Stdout.Contains("hist", StringComparison.Ordinal), "top", "pods", "-n", ns);
