@@ -58,6 +58,11 @@ public sealed partial class TopScenarios(MetricsCluster cluster, ITestOutputHelp
         var all = await Ok("top", "pods", "-A", "--no-headers");
         Assert.Contains(all.Lines, l => Regex.IsMatch(l, $@"^{ns}\s+beta\s+\d+m\s+\d+Mi$"));
 
+        // kubectl get prints metrics-server's columns from the Table.
+        var get = await Ok("get", "pods.metrics.k8s.io", "-n", ns);
+        Assert.Matches(@"^NAME\s+CPU\s+MEMORY\s+WINDOW$", get.Lines[0]);
+        Assert.Contains(get.Lines, l => Regex.IsMatch(l, @"^alpha\s+\d+\S*\s+\d+\S*\s+\d+(\.\d+)?s$"));
+
         var one = await Ok("top", "pod", "beta", "-n", ns, "--no-headers");
         Assert.Single(one.Lines);
         (await _kubectl.RunAsync("top", "pod", "gamma", "-n", ns)).Failed($"podmetrics.metrics.k8s.io \"{ns}/gamma\" not found");
