@@ -64,7 +64,10 @@ internal static class PodStartupBench
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
             await WaitForAsync(async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 0, TimeSpan.FromMinutes(2));
             Step($"agent RSS: a separate `kubeweb agent` process with {rssPods} pods");
-            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods);
+            Func<Task<int>> runtimePods = async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count;
+            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, workstationGc: false, runtimePods);
+            Step($"agent RSS again with workstation GC (DOTNET_gcServer=0)");
+            var agentRssWorkstation = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, workstationGc: true, runtimePods);
 
             var (p50, p99, rawP50) = (Percentile(api, 50), Percentile(api, 99), Percentile(raw, 50));
             Console.WriteLine($"## Pod startup, {pods} pods at {rate} pods/s (busybox sleep, one container)");
@@ -75,7 +78,8 @@ internal static class PodStartupBench
             Console.WriteLine(Row("kubeweb: create → Running (watch)", api));
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead: p50 {p50 / rawP50:F2}× the raw CRI time, p99 {p99 / Percentile(raw, 99):F2}×; in-process server + agent + bench client RSS {rss:F0} MiB"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"agent process RSS with {rssPods} running pods: {agentRss.Rss:F1} MiB (peak {agentRss.Peak:F1} MiB)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"agent process RSS with {rssPods} running pods: {agentRss.Rss:F1} MiB (peak {agentRss.Peak:F1} MiB) with the binary's server GC; {agentRssWorkstation.Rss:F1} MiB (peak {agentRssWorkstation.Peak:F1} MiB) with DOTNET_gcServer=0"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average while measuring: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} CPUs"));
             Console.WriteLine();
             Console.WriteLine("| target | value | met |");
             Console.WriteLine("|---|---|---|");
@@ -245,7 +249,8 @@ internal static class PodStartupBench
     /// on it, lets a stats round pass, and reads the process' VmRSS/VmHWM. The agent is stopped (its
     /// pods first) before returning.
     /// </summary>
-    private static async Task<(double Rss, double Peak)> AgentRssAsync(ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count)
+    private static async Task<(double Rss, double Peak)> AgentRssAsync(
+        ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count, bool workstationGc, Func<Task<int>> runtimePods)
     {
         const string node = "bench-agent";
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb"))
@@ -253,6 +258,11 @@ internal static class PodStartupBench
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (workstationGc)
+        {
+            psi.Environment["DOTNET_gcServer"] = "0";
+        }
+
         foreach (var a in new[]
         {
             "agent", "--server", server.Url, "--token-file", server.NodeTokenPath, "--certificate-authority", Path.Combine(Path.GetDirectoryName(server.NodeTokenPath)!, "tls", "ca.crt"),
@@ -267,8 +277,9 @@ internal static class PodStartupBench
         _ = agent.StandardError.ReadToEndAsync();
         try
         {
-            await WaitForAsync(async () => (await client.CoreV1.ListNodeAsync(fieldSelector: $"metadata.name={node}")).Items is [{ } n]
-                && n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, TimeSpan.FromSeconds(60));
+            var since = DateTime.UtcNow.AddSeconds(-1);
+            await WaitForAsync(async () => (await client.CoordinationV1.ListNamespacedLeaseAsync("kube-node-lease", fieldSelector: $"metadata.name={node}")).Items is [{ } l]
+                && l.Spec?.RenewTime > since, TimeSpan.FromSeconds(60));
             for (var i = 0; i < count; i++)
             {
                 await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
@@ -289,6 +300,7 @@ internal static class PodStartupBench
             var result = (Rss(agent.Id.ToString(CultureInfo.InvariantCulture)), Rss(agent.Id.ToString(CultureInfo.InvariantCulture), "VmHWM:"));
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}", gracePeriodSeconds: 0);
             await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count == 0, TimeSpan.FromMinutes(2));
+            await WaitForAsync(async () => await runtimePods() == 0, TimeSpan.FromMinutes(2));
             return result;
         }
         finally

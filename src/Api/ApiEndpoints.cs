@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using KubeWeb.Api.Agents;
 using KubeWeb.Api.Discovery;
 using KubeWeb.Api.Http;
+using KubeWeb.Api.Images;
 using KubeWeb.Api.Metrics;
 using KubeWeb.Api.OpenApi;
 using Microsoft.AspNetCore.Builder;
@@ -28,6 +29,7 @@ public static class ApiEndpoints
             JsonOr404(ctx, d.ResourceList(group, version)));
 
         app.MapMetricsApi();
+        app.MapImageImport();
         app.MapMethods("/api/v1/{**rest}", Methods, (HttpContext ctx, string? rest, ResourceHandler h) => h.HandleAsync(ctx, "", "v1", rest));
         app.MapMethods("/apis/{group}/{version}/{**rest}", Methods, (HttpContext ctx, string group, string version, string? rest, ResourceHandler h) =>
             h.HandleAsync(ctx, group, version, rest));

@@ -49,6 +49,20 @@ public sealed class PodStreamSession
                     }
 
                     break;
+                case PodStreamKind.ImageImport:
+                    if (streams is not IImageImports images || _request.Image is not { } image)
+                    {
+                        throw new PodStreamException(400, "this node's runtime cannot import images");
+                    }
+
+                    var import = await images.ImportImageAsync(image, cts.Token);
+                    await using (import)
+                    {
+                        started = Send(new StreamFrame(StreamFrameType.Ready));
+                        await RunProcessAsync(import, input, cts);
+                    }
+
+                    break;
                 case PodStreamKind.PortForward:
                     var connection = await streams.PortForwardAsync(target, _request.Port, cts.Token);
                     await using (connection)

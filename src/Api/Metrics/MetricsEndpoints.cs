@@ -25,8 +25,11 @@ public static partial class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods($"/apis/{MetricsResources.ApiVersion}/{{**rest}}", Methods, (HttpContext ctx, string? rest, MetricsStore metrics, ObjectStore store, TimeProvider time) =>
-            GuardAsync(ctx, () => ServeAsync(ctx, rest, metrics, store, time.GetUtcNow().UtcDateTime)));
+        app.MapMethods($"/apis/{MetricsResources.ApiVersion}/{{**rest}}", Methods, (HttpContext ctx, string? rest, MetricsStore metrics, ObjectStore store, TimeProvider time, Discovery.DiscoveryDocuments discovery) =>
+            string.IsNullOrEmpty(rest) && ctx.Request.Method == "GET"
+                // This route outranks /apis/{group}/{version}: serve the group version's resource list here.
+                ? Responses.WriteRawAsync(ctx, 200, JsonSerializer.SerializeToUtf8Bytes(discovery.ResourceList(MetricsResources.Group, MetricsResources.Version)))
+                : GuardAsync(ctx, () => ServeAsync(ctx, rest, metrics, store, time.GetUtcNow().UtcDateTime)));
         app.MapMethods($"/apis/{MetricsResources.HistoryGroupVersion}/{{**rest}}", Methods, (HttpContext ctx, string? rest, MetricsStore metrics, ObjectStore store, TimeProvider time) =>
             GuardAsync(ctx, () => ServeHistoryAsync(ctx, rest, metrics, store, time.GetUtcNow().UtcDateTime)));
         return app;
@@ -44,7 +47,9 @@ public static partial class MetricsEndpoints
                 var usage = metrics.Node(name);
                 return node is null || usage is null
                     ? throw NotFound(type, name)
-                    : WriteAsync(ctx, w => WriteNode(w, node, usage, now, withType: true));
+                    : TableWriter.Wants(ctx.Request.Headers.Accept)
+                        ? WriteTableAsync(ctx, [new TableRow(node.Metadata, usage.CpuNanoCores, usage.MemoryBytes, usage.WindowSeconds, w => WriteNode(w, node, usage, now, withType: true))])
+                        : WriteAsync(ctx, w => WriteNode(w, node, usage, now, withType: true));
             }
 
             var nodes = metrics.Nodes()
@@ -52,7 +57,9 @@ public static partial class MetricsEndpoints
                 .Where(n => n.Node is not null && Matches(n.Node, labels, fields))
                 .OrderBy(n => n.Node!.Metadata.Name, StringComparer.Ordinal)
                 .ToList();
-            return WriteListAsync(ctx, "NodeMetricsList", nodes, (w, n) => WriteNode(w, n.Node!, n.Usage, now, withType: false));
+            return TableWriter.Wants(ctx.Request.Headers.Accept)
+                ? WriteTableAsync(ctx, nodes.Select(n => new TableRow(n.Node!.Metadata, n.Usage.CpuNanoCores, n.Usage.MemoryBytes, n.Usage.WindowSeconds, w => WriteNode(w, n.Node!, n.Usage, now, withType: true))))
+                : WriteListAsync(ctx, "NodeMetricsList", nodes, (w, n) => WriteNode(w, n.Node!, n.Usage, now, withType: false));
         }
 
         if (info.Name is { } podName)
@@ -62,7 +69,9 @@ public static partial class MetricsEndpoints
             var pod = store.Get("pods", ns, podName)?.Object;
             return current is not { } c || pod is null || pod.Metadata.Uid != c.Uid
                 ? throw NotFound(type, podName, ns)
-                : WriteAsync(ctx, w => WritePod(w, pod, c.Usage, now, withType: true));
+                : TableWriter.Wants(ctx.Request.Headers.Accept)
+                    ? WriteTableAsync(ctx, [new TableRow(pod.Metadata, c.Usage.CpuNanoCores, c.Usage.MemoryBytes, c.Usage.WindowSeconds, w => WritePod(w, pod, c.Usage, now, withType: true))])
+                    : WriteAsync(ctx, w => WritePod(w, pod, c.Usage, now, withType: true));
         }
 
         var pods = metrics.Pods(info.Namespace)
@@ -70,7 +79,9 @@ public static partial class MetricsEndpoints
             .Where(p => p.Pod is not null && p.Pod.Metadata.Uid == p.Uid && Matches(p.Pod, labels, fields))
             .OrderBy(p => p.Pod!.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(p => p.Pod!.Metadata.Name, StringComparer.Ordinal)
             .ToList();
-        return WriteListAsync(ctx, "PodMetricsList", pods, (w, p) => WritePod(w, p.Pod!, p.Usage, now, withType: false));
+        return TableWriter.Wants(ctx.Request.Headers.Accept)
+            ? WriteTableAsync(ctx, pods.Select(p => new TableRow(p.Pod!.Metadata, p.Usage.CpuNanoCores, p.Usage.MemoryBytes, p.Usage.WindowSeconds, w => WritePod(w, p.Pod!, p.Usage, now, withType: true))))
+            : WriteListAsync(ctx, "PodMetricsList", pods, (w, p) => WritePod(w, p.Pod!, p.Usage, now, withType: false));
     }
 
     /// <summary>The resource a path names; only GET (no watch) is served, as by metrics-server.</summary>

@@ -13,6 +13,13 @@ public enum PodStreamKind
 
     /// <summary><c>pods/portforward</c>: one TCP connection to <see cref="PodStreamRequest.Port"/>; data on channel 0 both ways.</summary>
     PortForward = 3,
+
+    /// <summary>
+    /// Node-level, not a pod's: an image archive uploaded to the node's runtime (<see cref="PodStreamRequest.Image"/>).
+    /// The archive is data on channel 0, ended by Close; the agent answers with the import's output on
+    /// channel 1 and an Exit (0 when imported). Namespace, name and uid are empty.
+    /// </summary>
+    ImageImport = 4,
 }
 
 /// <summary>
@@ -31,7 +38,8 @@ public sealed record PodStreamRequest(
     int Window,
     PodLogRequest? Logs = null,
     PodExecRequest? Exec = null,
-    int Port = 0);
+    int Port = 0,
+    ImageImportRequest? Image = null);
 
 /// <summary>The <c>pods/log</c> query, as the API received it (already validated).</summary>
 public sealed record PodLogRequest(

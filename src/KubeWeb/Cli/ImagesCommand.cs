@@ -33,12 +33,28 @@ internal static class ImagesCommand
         var dataDir = DataDir();
         var address = Address();
         var baseName = new Option<string?>("--base-name") { Description = "Repository for archives whose index names only a tag (e.g. localhost/team/app); default: the names in the archive" };
+        var server = new Option<string?>("--server") { Description = "Upload through this KubeWeb API server to a node's agent instead of a local containerd (needs --token-file and --node)" };
+        var tokenFile = new Option<FileInfo?>("--token-file") { Description = "File holding the admin token (the server's DATA_DIR/admin-token)" };
+        var node = new Option<string?>("--node") { Description = "The node whose containerd gets the images (with --server)" };
+        var caFile = new Option<FileInfo?>("--certificate-authority") { Description = "CA certificate (PEM) of the API server; without it TLS is not verified" };
         var command = new Command("import", "Import OCI or Docker image archives into containerd's k8s.io namespace so pods can run them without a registry")
         {
-            files, dataDir, address, baseName,
+            files, dataDir, address, baseName, server, tokenFile, node, caFile,
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(server) is { Length: > 0 } url)
+            {
+                if (parse.GetValue(tokenFile) is not { } tf || parse.GetValue(node) is not { Length: > 0 } nodeName)
+                {
+                    await Console.Error.WriteLineAsync("error: --server needs --token-file and --node");
+                    return 1;
+                }
+
+                return await RemoteImport.RunAsync(new Uri(url), (await File.ReadAllTextAsync(tf.FullName, ct)).Trim(), nodeName,
+                    parse.GetValue(caFile), parse.GetValue(files)!, parse.GetValue(baseName), ct);
+            }
+
             var socket = Socket(parse.GetValue(address), parse.GetValue(dataDir));
             if (!File.Exists(socket))
             {

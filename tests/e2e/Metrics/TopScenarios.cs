@@ -58,6 +58,11 @@ public sealed partial class TopScenarios(MetricsCluster cluster, ITestOutputHelp
         var all = await Ok("top", "pods", "-A", "--no-headers");
         Assert.Contains(all.Lines, l => Regex.IsMatch(l, $@"^{ns}\s+beta\s+\d+m\s+\d+Mi$"));
 
+        // kubectl get prints metrics-server's columns from the Table.
+        var get = await Ok("get", "pods.metrics.k8s.io", "-n", ns);
+        Assert.Matches(@"^NAME\s+CPU\s+MEMORY\s+WINDOW$", get.Lines[0]);
+        Assert.Contains(get.Lines, l => Regex.IsMatch(l, @"^alpha\s+\d+\S*\s+\d+\S*\s+\d+(\.\d+)?s$"));
+
         var one = await Ok("top", "pod", "beta", "-n", ns, "--no-headers");
         Assert.Single(one.Lines);
         (await _kubectl.RunAsync("top", "pod", "gamma", "-n", ns)).Failed($"podmetrics.metrics.k8s.io \"{ns}/gamma\" not found");
@@ -78,6 +83,12 @@ public sealed partial class TopScenarios(MetricsCluster cluster, ITestOutputHelp
         var resources = await Ok("api-resources", "--api-group=metrics.k8s.io", "--no-headers");
         Assert.Contains(resources.Lines, l => Regex.IsMatch(l, @"^nodes\s+metrics\.k8s\.io/v1beta1\s+false\s+NodeMetrics$"));
         Assert.Contains(resources.Lines, l => Regex.IsMatch(l, @"^pods\s+metrics\.k8s\.io/v1beta1\s+true\s+PodMetrics$"));
+
+        var list = JsonNode.Parse((await Ok("get", "--raw", "/apis/metrics.k8s.io/v1beta1")).Stdout)!;
+        Assert.Equal("APIResourceList", (string?)list["kind"]);
+        Assert.Equal(2, list["resources"]!.AsArray().Count);
+        var group = JsonNode.Parse((await Ok("get", "--raw", "/apis/metrics.k8s.io")).Stdout)!;
+        Assert.Equal("metrics.k8s.io/v1beta1", (string?)group["preferredVersion"]!["groupVersion"]);
 
         var ns = await NamespaceAsync();
         await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("hist", "h", "100m", "64Mi", "main"), ns);

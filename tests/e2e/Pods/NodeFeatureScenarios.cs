@@ -137,6 +137,42 @@ public sealed class NodeFeatureScenarios(ContainerdServer fixture, ITestOutputHe
         }
     }
 
+    [Fact]
+    public async Task ImagesImport_ThroughTheApi_ReachesTheNodesContainerd()
+    {
+        var archive = Path.Combine(DataDir, "images", "busybox.tar");
+        string[] remote = ["images", "import", "--server", fixture.Server.Url, "--token-file", Path.Combine(DataDir, "admin-token"),
+            "--certificate-authority", Path.Combine(DataDir, "tls", "ca.crt")];
+
+        var unknown = await KubewebAsync([.. remote, "--node", "no-such-node", archive]);
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("nodes \"no-such-node\" not found", unknown.Output, StringComparison.Ordinal);
+        var wrongToken = await KubewebAsync(["images", "import", "--server", fixture.Server.Url, "--token-file", Path.Combine(DataDir, "node-token"), "--node", "local", archive]);
+        Assert.Equal(1, wrongToken.Code);
+
+        var import = await KubewebAsync([.. remote, "--node", "local", "--base-name", "localhost/remote/busybox", archive]);
+        Assert.True(import.Code == 0, import.Output);
+        Assert.Contains("imported busybox.tar on node local", import.Output, StringComparison.Ordinal);
+
+        await fixture.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "remote-imported" },
+            Spec = new V1PodSpec
+            {
+                TerminationGracePeriodSeconds = 1,
+                Containers = [new V1Container { Name = "app", Image = "localhost/remote/busybox:1.0", ImagePullPolicy = "Never", Command = ["sleep", "3600"] }],
+            },
+        }, "default");
+        try
+        {
+            await RunningAsync("default", "remote-imported", _ => true);
+        }
+        finally
+        {
+            await _kubectl.RunAsync("delete", "pod", "remote-imported", "--grace-period=0", "--force");
+        }
+    }
+
     private static (int Cpu, int Memory) Usage(KubectlResult top, string pod)
     {
         var line = top.Lines.Single(l => l.StartsWith(pod + " ", StringComparison.Ordinal));

@@ -133,6 +133,14 @@ public sealed partial class ContainerdRuntime
         var imageId = status?.ImageRef is { Length: > 0 } r ? r : c.ImageRef;
         var restarts = (int)c.Metadata.Attempt;
         var state = status?.State ?? c.State;
+        if (status is null && state is CriState.ContainerRunning or CriState.ContainerExited)
+        {
+            // Removed between the list and the status call (a pod being torn down): what the list said, without times.
+            return new RuntimeContainer(c.Metadata.Name, ContainerId(c.Id), image, imageId,
+                state == CriState.ContainerRunning ? ContainerState.Running : ContainerState.Exited, restarts,
+                StartedAt: state == CriState.ContainerRunning ? Seconds(c.CreatedAt) : null, IsInit: init);
+        }
+
         return state switch
         {
             CriState.ContainerRunning => new RuntimeContainer(c.Metadata.Name, ContainerId(c.Id), image, imageId, ContainerState.Running, restarts,
