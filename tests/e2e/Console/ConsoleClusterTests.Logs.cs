@@ -47,7 +47,7 @@ public sealed partial class ConsoleClusterTests
         try
         {
             await fx.SignInAsync(page);
-            await page.GotoAsync("/r/deployments/default/ticker");
+            await ConsoleBrowser.GotoAsync(page, "/r/deployments/default/ticker");
             await page.ClickAsync("#open-logs");
             await Expect(page.Locator("#page-title")).ToHaveTextAsync("Logs · deployment/ticker");
             await Expect(page.Locator("#log-streams [data-phase='Streaming']")).ToHaveCountAsync(2, Slow);
