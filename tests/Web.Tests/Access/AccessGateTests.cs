@@ -9,6 +9,8 @@ namespace KubeWeb.Web.Tests.Access;
 
 public sealed class AccessGateTests : IAsyncLifetime
 {
+    // Generous: the machine may be busy, and the answers arrive on other threads.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly BunitContext _ctx = new();
     private readonly FakeAccessChecker _access = new();
     private readonly ConsoleKind _deployments = ConsoleKinds.ByPlural("deployments")!;
@@ -28,7 +30,7 @@ public sealed class AccessGateTests : IAsyncLifetime
 
         var actions = _ctx.Render<ResourceActions>(p => p.Add(a => a.Kind, _deployments).Add(a => a.Namespace, "shop").Add(a => a.Name, "web"));
 
-        actions.WaitForAssertion(() => Assert.True(actions.Find("button.kw-delete").HasAttribute("disabled")));
+        actions.WaitForAssertion(() => Assert.True(actions.Find("button.kw-delete").HasAttribute("disabled")), Wait);
         Assert.False(actions.Find("button.kw-scale").HasAttribute("disabled"));
         Assert.Equal("delete deployments.apps in namespace \"shop\"", actions.Find("[data-denied]").GetAttribute("data-denied"));
         Assert.Contains(_access.Asked, r => r is { Verb: "patch", Resource: "deployments", Subresource: "scale", Group: "apps", Namespace: "shop" });
@@ -39,7 +41,7 @@ public sealed class AccessGateTests : IAsyncLifetime
     {
         var actions = _ctx.Render<ResourceActions>(p => p.Add(a => a.Kind, _deployments).Add(a => a.Namespace, "shop").Add(a => a.Name, "web"));
 
-        actions.WaitForAssertion(() => Assert.False(actions.Find("button.kw-delete").HasAttribute("disabled")));
+        actions.WaitForAssertion(() => Assert.False(actions.Find("button.kw-delete").HasAttribute("disabled")), Wait);
         Assert.Empty(actions.FindAll("[data-denied]"));
     }
 
@@ -50,7 +52,7 @@ public sealed class AccessGateTests : IAsyncLifetime
         var gate = _ctx.Render<AccessGate>(p => p.Add(g => g.Verb, "patch").Add(g => g.Kind, nodes).Add(g => g.Namespace, "default")
             .Add(g => g.ChildContent, (AccessAnswer a) => b => b.AddContent(0, a.Allowed ? "yes" : "no")));
 
-        gate.WaitForAssertion(() => Assert.Equal("yes", gate.Markup.Trim()));
+        gate.WaitForAssertion(() => Assert.Equal("yes", gate.Markup.Trim()), Wait);
         Assert.Null(_access.Asked.Single().Namespace);
     }
 

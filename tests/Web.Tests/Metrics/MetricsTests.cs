@@ -10,6 +10,8 @@ namespace KubeWeb.Web.Tests.Metrics;
 public sealed class MetricsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    // Generous: the machine may be busy, and the answers arrive on other threads.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly BunitContext _ctx = new();
     private readonly FakeMetrics _source = new();
 
@@ -85,7 +87,7 @@ public sealed class MetricsTests : IAsyncLifetime
 
         var panel = _ctx.Render<MetricsPanel>(p => p.Add(m => m.Node, "n1"));
 
-        panel.WaitForAssertion(() => Assert.Contains("Metrics not available", panel.Find("#metrics-unavailable").TextContent, StringComparison.Ordinal));
+        panel.WaitForAssertion(() => Assert.Contains("Metrics not available", panel.Find("#metrics-unavailable").TextContent, StringComparison.Ordinal), Wait);
         Assert.Empty(panel.FindAll(".kw-chart"));
         Assert.Equal("NotAvailable", panel.Find("#metrics-panel").GetAttribute("data-state"));
     }
@@ -97,7 +99,7 @@ public sealed class MetricsTests : IAsyncLifetime
 
         var panel = _ctx.Render<MetricsPanel>(p => p.Add(m => m.Node, "n1").Add(m => m.CpuCapacity, 2.0));
 
-        panel.WaitForAssertion(() => Assert.Equal("1", panel.Find("#chart-cpu").GetAttribute("data-points")));
+        panel.WaitForAssertion(() => Assert.Equal("1", panel.Find("#chart-cpu").GetAttribute("data-points")), Wait);
         Assert.Contains("300m", panel.Find("#chart-cpu .kw-chart-value").TextContent, StringComparison.Ordinal);
         Assert.Empty(panel.FindAll("#metrics-unavailable"));
     }

@@ -63,10 +63,30 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     public static async Task SignInAsync(IPage page, string token)
     {
-        await page.GotoAsync("/");
+        await GotoAsync(page, "/");
         await page.FillAsync("#token", token);
         await page.ClickAsync("#signin-submit");
         await page.WaitForSelectorAsync("#console-main[data-interactive='true']");
+    }
+
+    /// <summary>
+    /// A full navigation, run again when Chromium aborts it with ERR_NETWORK_CHANGED: a containerd
+    /// pod starting anywhere on the machine (other test classes, other helpers) adds a veth, which
+    /// Chromium takes for a network change and fails the loads in flight.
+    /// </summary>
+    public static async Task GotoAsync(IPage page, string url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(url);
+                return;
+            }
+            catch (PlaywrightException e) when (attempt < 5 && e.Message.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
+            {
+            }
+        }
     }
 
     public Task ScreenshotAsync(IPage page, string name) =>

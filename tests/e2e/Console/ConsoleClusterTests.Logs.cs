@@ -47,7 +47,7 @@ public sealed partial class ConsoleClusterTests
         try
         {
             await fx.SignInAsync(page);
-            await page.GotoAsync("/r/deployments/default/ticker");
+            await ConsoleBrowser.GotoAsync(page, "/r/deployments/default/ticker");
             await page.ClickAsync("#open-logs");
             await Expect(page.Locator("#page-title")).ToHaveTextAsync("Logs · deployment/ticker");
             await Expect(page.Locator("#log-streams [data-phase='Streaming']")).ToHaveCountAsync(2, Slow);
@@ -65,6 +65,15 @@ public sealed partial class ConsoleClusterTests
             await Expect(page.Locator("#log-lines")).ToHaveAttributeAsync("data-paused", "true");
             await page.ClickAsync("#log-pause");
             await Expect(page.Locator("#log-lines")).ToHaveAttributeAsync("data-paused", "false");
+
+            // Download saves the lines shown (here: a search), with the pod prefixes.
+            await page.Locator("#log-search input, input#log-search").First.FillAsync("tick");
+            await Expect(page.Locator("#log-lines .kw-log-line", new() { HasTextString = "ready" })).ToHaveCountAsync(0);
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#log-download"));
+            Assert.Equal("ticker.log", download.SuggestedFilename);
+            var saved = await File.ReadAllLinesAsync(await download.PathAsync());
+            Assert.NotEmpty(saved);
+            Assert.All(saved, l => Assert.Matches(@"^\[pod/ticker-[a-z0-9-]+/app\] tick \d+$", l));
         }
         finally
         {

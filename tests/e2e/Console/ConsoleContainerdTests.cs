@@ -44,7 +44,7 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
         try
         {
             await fx.SignInAsync(page);
-            await page.GotoAsync("/r/pods/default/talker");
+            await ConsoleBrowser.GotoAsync(page, "/r/pods/default/talker");
             await page.ClickAsync("#open-logs");
             await Expect(page.Locator("#page-title")).ToHaveTextAsync("Logs · pod/talker");
             await Expect(page.Locator("#log-streams [data-phase='Streaming']")).ToHaveCountAsync(1, Slow);
@@ -70,7 +70,7 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
             await Expect(page.Locator("#log-empty")).ToBeVisibleAsync();
 
             // Exec: sh in the container, type a command, read the answer from the terminal.
-            await page.GotoAsync("/r/pods/default/talker");
+            await ConsoleBrowser.GotoAsync(page, "/r/pods/default/talker");
             await page.ClickAsync("#open-exec");
             await Expect(page.Locator("#exec-status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 60_000 });
             await page.Locator("#exec-terminal").ClickAsync();
