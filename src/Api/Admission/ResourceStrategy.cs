@@ -113,6 +113,12 @@ public class ResourceStrategy<T> : IResourceStrategy
         foreach (var p in ComparedProperties)
         {
             var (x, y) = (p.GetValue(obj), p.GetValue(old));
+            if (ReferenceEquals(x, y))
+            {
+                // A status write's spec is the stored one (PrepareForStatusUpdate).
+                continue;
+            }
+
             if (x is null != y is null || (x is not null && !KubeJson.SerializeToUtf8(x, p.PropertyType).AsSpan()
                     .SequenceEqual(KubeJson.SerializeToUtf8(y!, p.PropertyType))))
             {

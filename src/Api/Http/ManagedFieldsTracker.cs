@@ -34,24 +34,35 @@ public sealed class ManagedFieldsTracker
         // The ignored half (spec for status writes, status for the rest) cannot change ownership, so
         // it is dropped before the comparison: for pods that halves the work on the hottest write path.
         // Fields equal in both versions cannot change ownership either, so only the differing ones are
-        // compared. Both nodes are built here for this call only, so the field manager may consume them.
+        // compared; managedFields are decoded from, and written back as, JSON text without node trees.
         var ignored = subresource == "status" ? StatusIgnored : MainIgnored;
-        JsonObject? oldNode, newNode;
-        using (var updated = JsonDocument.Parse(KubeJson.SerializeToUtf8(obj, obj.GetType())))
+        using var updated = JsonDocument.Parse(KubeJson.SerializeToUtf8(obj, obj.GetType()));
+        using var previous = old is null ? null : JsonDocument.Parse(oldJson ?? KubeJson.SerializeToUtf8(old, old.GetType()));
+        var provided = ManagedFieldsOf(updated.RootElement);
+        var resets = provided.ValueKind == JsonValueKind.Array && provided.GetArrayLength() > 0 &&
+            provided.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && !e.EnumerateObject().Any());
+        var (oldNode, newNode) = previous is null
+            ? (null, Without(updated.RootElement, ignored))
+            : Differing(previous.RootElement, updated.RootElement, ignored, 0);
+        var entries = FieldManager.UpdateEntries(oldNode, previous is not null, newNode, resets,
+            subresource is null ? ManagedFieldsEntries.Decode(provided) : [],
+            () => previous is null ? [] : ManagedFieldsEntries.Decode(ManagedFieldsOf(previous.RootElement)),
+            manager, obj.GetType(), type.ApiVersion, now, subresource, ignored);
+        obj.Metadata.ManagedFields = entries.Count == 0 ? null : Typed(entries);
+    }
+
+    private static JsonElement ManagedFieldsOf(JsonElement root) =>
+        root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty("managedFields", out var f) ? f : default;
+
+    private static IList<V1ManagedFieldsEntry> Typed(List<ManagedEntry> entries)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder }))
         {
-            if (old is null)
-            {
-                (oldNode, newNode) = (null, Without(JsonNode.Parse(JsonMarshal.GetRawUtf8Value(updated.RootElement))!.AsObject(), ignored));
-            }
-            else
-            {
-                using var previous = JsonDocument.Parse(oldJson ?? KubeJson.SerializeToUtf8(old, old.GetType()));
-                (oldNode, newNode) = Differing(previous.RootElement, updated.RootElement, ignored, 0);
-            }
+            ManagedFieldsEntries.Write(w, entries);
         }
 
-        var result = FieldManager.UpdateInPlace(oldNode, newNode, manager, obj.GetType(), type.ApiVersion, now, subresource, ignored);
-        obj.Metadata.ManagedFields = result["metadata"]?["managedFields"]?.Deserialize<IList<V1ManagedFieldsEntry>>(KubeJson.Options);
+        return JsonSerializer.Deserialize<IList<V1ManagedFieldsEntry>>(buffer.WrittenSpan, KubeJson.Options)!;
     }
 
     /// <summary>The object an apply creates when none exists yet.</summary>
@@ -99,38 +110,33 @@ public sealed class ManagedFieldsTracker
     /// equal subtrees add nothing to a comparison. metadata.managedFields is always kept (it holds the
     /// ownership being updated); <paramref name="ignored"/> top-level fields are dropped.
     /// </summary>
-    private static (JsonObject Old, JsonObject New) Differing(JsonElement old, JsonElement updated, string[] ignored, int depth)
+    private static (JsonObject Old, JsonObject New) Differing(JsonElement old, JsonElement updated, string[] ignored, int depth, bool inMetadata = false)
     {
         var (o, n) = (new JsonObject(), new JsonObject());
         foreach (var p in updated.EnumerateObject())
         {
-            if (depth == 0 && ignored.Contains(p.Name))
+            if (Skipped(p, ignored, depth, inMetadata))
             {
                 continue;
             }
 
-            // metadata is always walked into, and its managedFields always kept, on both sides.
+            // metadata is always walked into, so that both sides keep it when the object has it.
             var metadata = depth == 0 && p.NameEquals("metadata");
-            var managedFields = depth == 1 && p.NameEquals("managedFields");
             if (!old.TryGetProperty(p.Name, out var before))
             {
                 n[p.Name] = Node(p.Value);
             }
-            else if (metadata && before.ValueKind == JsonValueKind.Object && p.Value.ValueKind == JsonValueKind.Object)
-            {
-                (o[p.Name], n[p.Name]) = Differing(before, p.Value, ignored, 1);
-            }
-            else if (managedFields || !JsonMarshal.GetRawUtf8Value(before).SequenceEqual(JsonMarshal.GetRawUtf8Value(p.Value)))
+            else if (metadata || !JsonMarshal.GetRawUtf8Value(before).SequenceEqual(JsonMarshal.GetRawUtf8Value(p.Value)))
             {
                 (o[p.Name], n[p.Name]) = depth == 0 && before.ValueKind == JsonValueKind.Object && p.Value.ValueKind == JsonValueKind.Object
-                    ? Differing(before, p.Value, ignored, 1)
+                    ? Differing(before, p.Value, ignored, 1, metadata)
                     : (Node(before), Node(p.Value));
             }
         }
 
         foreach (var p in old.EnumerateObject())
         {
-            if (!(depth == 0 && ignored.Contains(p.Name)) && !updated.TryGetProperty(p.Name, out _))
+            if (!Skipped(p, ignored, depth, inMetadata) && !updated.TryGetProperty(p.Name, out _))
             {
                 o[p.Name] = Node(p.Value);
             }
@@ -139,18 +145,22 @@ public sealed class ManagedFieldsTracker
         return (o, n);
     }
 
-    private static JsonNode? Node(JsonElement e) => JsonNode.Parse(JsonMarshal.GetRawUtf8Value(e));
+    /// <summary>Ignored top-level fields, and managedFields (ownership, not content), stay out of the comparison.</summary>
+    private static bool Skipped(JsonProperty p, string[] ignored, int depth, bool inMetadata) =>
+        (depth == 0 && ignored.Contains(p.Name)) || (inMetadata && p.NameEquals("managedFields"));
 
-    private static JsonObject Without(JsonObject node, string[] fields)
+    /// <summary>A created object without its ignored half and its managedFields.</summary>
+    private static JsonObject Without(JsonElement root, string[] ignored)
     {
-        foreach (var f in fields)
+        var node = JsonNode.Parse(JsonMarshal.GetRawUtf8Value(root))!.AsObject();
+        foreach (var f in ignored)
         {
             node.Remove(f);
         }
 
+        (node["metadata"] as JsonObject)?.Remove("managedFields");
         return node;
     }
 
-    private static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> obj) =>
-        JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!.AsObject();
+    private static JsonNode? Node(JsonElement e) => JsonNode.Parse(JsonMarshal.GetRawUtf8Value(e));
 }

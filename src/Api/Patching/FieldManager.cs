@@ -102,27 +102,51 @@ public static class FieldManager
     internal static JsonObject UpdateInPlace(JsonObject? old, JsonObject updated, string manager, Type clrType, string apiVersion, DateTime now,
         string? subresource = null, IReadOnlyCollection<string>? ignoredFields = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(manager);
         var provided = updated["metadata"]?["managedFields"];
+        var oldFields = old?["metadata"]?["managedFields"];
         var result = StripManagedFields(updated);
-        if (provided is JsonArray resets && resets.Count > 0 && resets.All(e => e is JsonObject { Count: 0 }))
+        var resets = provided is JsonArray list && list.Count > 0 && list.All(e => e is JsonObject { Count: 0 });
+        var entries = UpdateEntries(StripManagedFields(old), old is not null, result, resets,
+            subresource is null ? ManagedFieldsEntries.Decode(provided) : [], () => ManagedFieldsEntries.Decode(oldFields),
+            manager, clrType, apiVersion, now, subresource, ignoredFields);
+        if (entries.Count > 0)
         {
-            return result;
+            if (result["metadata"] is not JsonObject metadata)
+            {
+                metadata = [];
+                result["metadata"] = metadata;
+            }
+
+            metadata["managedFields"] = ManagedFieldsEntries.Encode(entries);
         }
 
-        var managers = subresource is null ? ManagedFieldsEntries.Decode(provided) : [];
-        if (managers.Count == 0)
+        return result;
+    }
+
+    /// <summary>
+    /// The core of <see cref="Update"/> on decoded entries: <paramref name="old"/> and
+    /// <paramref name="updated"/> carry no managedFields; <paramref name="provided"/> are the entries
+    /// the write sent (empty for subresources), <paramref name="oldEntries"/> decodes the stored ones
+    /// when needed. Returns the entries to store, in the API server's order (none: no managedFields).
+    /// </summary>
+    internal static List<ManagedEntry> UpdateEntries(JsonObject? old, bool exists, JsonObject updated, bool resets,
+        Dictionary<ManagerIdentity, ManagedEntry> provided, Func<Dictionary<ManagerIdentity, ManagedEntry>> oldEntries,
+        string manager, Type clrType, string apiVersion, DateTime now, string? subresource, IReadOnlyCollection<string>? ignoredFields)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(manager);
+        if (resets)
         {
-            managers = ManagedFieldsEntries.Decode(old?["metadata"]?["managedFields"]);
+            return [];
         }
 
-        if (managers.Count == 0 && old is not null)
+        var managers = provided.Count > 0 ? provided : oldEntries();
+        if (managers.Count == 0 && exists)
         {
-            return result;
+            return [];
         }
 
         var slot = SchemaSlot.For(clrType);
-        var comparison = FieldTracking.Compare(StripManagedFields(old), result, slot).Without(Paths(ignoredFields));
+        var comparison = FieldTracking.Compare(old ?? [], updated, slot).Without(Paths(ignoredFields));
         var changed = comparison.Added.Union(comparison.Modified);
         var identity = ManagerIdentity.Update(manager, apiVersion, subresource);
         var previous = managers.GetValueOrDefault(identity);
@@ -132,8 +156,8 @@ public static class FieldManager
         var fields = (previous?.Fields.Difference(comparison.Removed) ?? new FieldSet()).Union(taken);
         var time = taken.IsEmpty ? previous?.Time : ManagedFieldsEntries.FormatTime(now);
         managers[identity] = new ManagedEntry(identity, apiVersion, time, fields);
-        SetManagedFields(result, managers);
-        return result;
+        CapUpdateManagers(managers);
+        return ManagedFieldsEntries.Ordered(managers.Values);
     }
 
     private static List<ApplyConflict> Conflicts(Dictionary<ManagerIdentity, ManagedEntry> managers, ManagerIdentity applier, FieldSet changed)

@@ -135,6 +135,48 @@ internal sealed class FieldSet
         return result;
     }
 
+    /// <summary><see cref="ToFieldsV1"/> written straight to JSON text.</summary>
+    public void WriteFieldsV1(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        if (IsMember && children.Count > 0)
+        {
+            w.WriteStartObject(".");
+            w.WriteEndObject();
+        }
+
+        foreach (var (element, child) in children)
+        {
+            if (!child.IsEmpty)
+            {
+                w.WritePropertyName(element);
+                child.WriteFieldsV1(w);
+            }
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary><see cref="FromFieldsV1(JsonObject)"/> from a parsed document, without building nodes.</summary>
+    public static FieldSet FromFieldsV1(JsonElement fields)
+    {
+        var set = new FieldSet();
+        foreach (var p in fields.EnumerateObject())
+        {
+            if (p.NameEquals(".") || p.Value.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var child = FromFieldsV1(p.Value);
+            var inner = p.Value.EnumerateObject();
+            child.IsMember = !inner.MoveNext() || p.Value.TryGetProperty(".", out _);
+            set.WritableChildren[p.Name] = child;
+        }
+
+        return set;
+    }
+
     public static FieldSet FromFieldsV1(JsonObject fields)
     {
         var set = new FieldSet();

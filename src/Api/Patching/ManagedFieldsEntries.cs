@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace KubeWeb.Api.Patching;
@@ -75,14 +76,7 @@ internal static class ManagedFieldsEntries
     public static JsonArray Encode(IEnumerable<ManagedEntry> entries)
     {
         var result = new JsonArray();
-        var ordered = entries
-            .Where(e => !e.Fields.IsEmpty)
-            .OrderBy(e => e.Identity.Operation, StringComparer.Ordinal)
-            .ThenBy(e => Seconds(e.Time))
-            .ThenBy(e => e.Identity.Manager, StringComparer.Ordinal)
-            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
-            .ThenBy(e => e.Identity.Subresource ?? "", StringComparer.Ordinal);
-        foreach (var entry in ordered)
+        foreach (var entry in Ordered(entries))
         {
             var json = new JsonObject
             {
@@ -108,6 +102,85 @@ internal static class ManagedFieldsEntries
         return result;
     }
 
+    /// <summary>Entries sorted as the API server sorts them (operation, time, manager, version, subresource); empty sets are dropped.</summary>
+    public static List<ManagedEntry> Ordered(IEnumerable<ManagedEntry> entries) =>
+    [
+        .. entries
+            .Where(e => !e.Fields.IsEmpty)
+            .OrderBy(e => e.Identity.Operation, StringComparer.Ordinal)
+            .ThenBy(e => Seconds(e.Time))
+            .ThenBy(e => e.Identity.Manager, StringComparer.Ordinal)
+            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
+            .ThenBy(e => e.Identity.Subresource ?? "", StringComparer.Ordinal),
+    ];
+
+    /// <summary>
+    /// <see cref="Encode"/> straight to JSON text: the same entries, fields and order, without
+    /// building a tree of nodes first.
+    /// </summary>
+    public static void Write(Utf8JsonWriter w, IReadOnlyList<ManagedEntry> ordered)
+    {
+        w.WriteStartArray();
+        foreach (var entry in ordered)
+        {
+            w.WriteStartObject();
+            w.WriteString("manager", entry.Identity.Manager);
+            w.WriteString("operation", entry.Identity.Operation);
+            w.WriteString("apiVersion", entry.ApiVersion);
+            if (entry.Time is not null)
+            {
+                w.WriteString("time", entry.Time);
+            }
+
+            w.WriteString("fieldsType", "FieldsV1");
+            w.WritePropertyName("fieldsV1");
+            entry.Fields.WriteFieldsV1(w);
+            if (!string.IsNullOrEmpty(entry.Identity.Subresource))
+            {
+                w.WriteString("subresource", entry.Identity.Subresource);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary><see cref="Decode(JsonNode?)"/> from a parsed document, without building nodes.</summary>
+    public static Dictionary<ManagerIdentity, ManagedEntry> Decode(JsonElement managedFields)
+    {
+        var entries = new Dictionary<ManagerIdentity, ManagedEntry>();
+        if (managedFields.ValueKind != JsonValueKind.Array)
+        {
+            return entries;
+        }
+
+        foreach (var entry in managedFields.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object || Text(entry, "fieldsType") != "FieldsV1" || Text(entry, "manager") is not { } manager)
+            {
+                continue;
+            }
+
+            var apiVersion = Text(entry, "apiVersion") ?? "";
+            var subresource = Text(entry, "subresource");
+            var identity = Text(entry, "operation") == ManagerIdentity.ApplyOperation
+                ? ManagerIdentity.Apply(manager, subresource)
+                : ManagerIdentity.Update(manager, apiVersion, subresource);
+            var fields = entry.TryGetProperty("fieldsV1", out var fieldsV1) && fieldsV1.ValueKind == JsonValueKind.Object
+                ? FieldSet.FromFieldsV1(fieldsV1)
+                : new FieldSet();
+            if (entries.TryGetValue(identity, out var existing))
+            {
+                fields = fields.Union(existing.Fields);
+            }
+
+            entries[identity] = new ManagedEntry(identity, apiVersion, Text(entry, "time"), fields);
+        }
+
+        return entries;
+    }
+
     /// <summary>RFC 3339 with whole seconds, as metav1.Time serializes.</summary>
     public static string FormatTime(DateTime time)
     {
@@ -119,6 +192,9 @@ internal static class ManagedFieldsEntries
         time is not null && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
             ? parsed.ToUnixTimeSeconds()
             : 0;
+
+    private static string? Text(JsonElement entry, string name) =>
+        entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? Text(JsonObject entry, string name) =>
         entry[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -20,7 +20,7 @@ public sealed class ManagedFieldsTrackerTests
     private static readonly ObjectCodec Codec = new(ResourceRegistry.Default);
     private static readonly DateTime T0 = new(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
-    public static TheoryData<string> Steps() => ["status", "labels", "image", "unlabel", "annotate-status", "noop", "containers", "clear"];
+    public static TheoryData<string> Steps() => ["status", "labels", "image", "unlabel", "annotate-status", "noop", "containers", "clear", "reset", "handover"];
 
     [Theory]
     [MemberData(nameof(Steps))]
@@ -64,6 +64,20 @@ public sealed class ManagedFieldsTrackerTests
                 break;
             case "containers":
                 updated.Spec.Containers.Add(new V1Container { Name = "sidecar", Image = "busybox" });
+                break;
+            case "reset":
+                // managedFields: [{}] clears them.
+                updated.Metadata.ManagedFields = [new V1ManagedFieldsEntry()];
+                updated.Metadata.Labels["tier"] = "web";
+                break;
+            case "handover":
+                // The client sends managedFields of its own: they replace the stored ones, then are updated.
+                updated.Metadata.ManagedFields = [new V1ManagedFieldsEntry
+                {
+                    Manager = "other", Operation = "Update", ApiVersion = "v1", FieldsType = "FieldsV1",
+                    FieldsV1 = JsonSerializer.Deserialize<JsonElement>("""{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:nodeSelector":{}}}"""),
+                }];
+                updated.Spec.NodeSelector["disk"] = "hdd";
                 break;
             case "clear":
                 updated.Metadata.Labels = null;
