@@ -63,8 +63,14 @@ public sealed class ConsoleApiDownTests : IAsyncLifetime
             await Expect(page.Locator("#resource-table tr[data-name='before']")).ToBeVisibleAsync();
             await _browser.ScreenshotAsync(page, "32-api-down");
 
+            // A page opened while the API is away shows its cards as stale too.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
+            await Expect(page.Locator("#overview-pods")).ToHaveAttributeAsync("data-stale", "true", new() { Timeout = 30_000 });
+
             _relay.Start();
             await Expect(page.Locator("#api-down")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+            await Expect(page.Locator("#overview-pods")).ToHaveAttributeAsync("data-stale", "false", new() { Timeout = 30_000 });
+            await page.ClickAsync("#nav-configmaps");
             await CreateConfigMapAsync("after");
             await Expect(page.Locator("#resource-table tr[data-name='after']")).ToBeVisibleAsync(Slow);
             await Expect(page.Locator("#resource-table")).ToHaveAttributeAsync("data-stale", "false");

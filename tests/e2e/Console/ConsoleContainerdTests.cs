@@ -77,6 +77,11 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
             await page.Keyboard.TypeAsync("echo h''i\n");
             await page.WaitForFunctionAsync("() => kubewebTerminals.text('exec-terminal').split('\\n').some(l => l.trim() === 'hi')", null, new() { Timeout = 30_000 });
             await fx.ScreenshotAsync(page, "31-exec");
+
+            // The terminal's size reached the tty through the resize channel.
+            var size = await page.EvaluateAsync<int[]>("() => [kubewebTerminals['exec-terminal'].term.rows, kubewebTerminals['exec-terminal'].term.cols]");
+            await page.Keyboard.TypeAsync("stty size\n");
+            await page.WaitForFunctionAsync($"() => kubewebTerminals.text('exec-terminal').split('\\n').some(l => l.trim() === '{size[0]} {size[1]}')", null, new() { Timeout = 30_000 });
             await page.Keyboard.TypeAsync("exit 3\n");
             await Expect(page.Locator("#exec-status")).ToHaveAttributeAsync("data-exit", "3", new() { Timeout = 30_000 });
         }

@@ -25,6 +25,9 @@ public abstract class LiveObjects<T> : ComponentBase, IDisposable
 
     protected IReadOnlyList<T> Items => Snapshot?.Items ?? [];
 
+    /// <summary>The watch is broken: what is shown is the last data received, not the current state.</summary>
+    protected bool Stale => Snapshot?.Problem is not null;
+
     protected override void OnInitialized() => _ = FollowAsync();
 
     private async Task FollowAsync()
