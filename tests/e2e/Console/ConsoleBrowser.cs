@@ -66,7 +66,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         await GotoAsync(page, "/");
         await page.FillAsync("#token", token);
         await page.ClickAsync("#signin-submit");
-        await page.WaitForSelectorAsync("#console-main[data-interactive='true']");
+        // The circuit can take long to start on a loaded machine (a test run on 2 cores).
+        await page.WaitForSelectorAsync("#console-main[data-interactive='true']", new() { Timeout = 90_000 });
     }
 
     /// <summary>
