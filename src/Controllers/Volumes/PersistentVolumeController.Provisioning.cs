@@ -31,7 +31,8 @@ public sealed partial class PersistentVolumeController
         }
 
         Tell(claim, EventRecorder.Normal, "Provisioning", $"External provisioner is provisioning volume for claim \"{claim.Metadata.NamespaceProperty}/{claim.Metadata.Name}\"");
-        var volume = LocalPathVolume(claim, storageClass, node, _nodes.Get("", node)?.Metadata.Labels, _options.StorageRoot);
+        var target = _nodes.Get("", node);
+        var volume = LocalPathVolume(claim, storageClass, node, target?.Metadata.Labels, _options.StorageRoot, HasFolders(target));
         try
         {
             await _client.CoreV1.CreatePersistentVolumeAsync(volume, cancellationToken: ct);
@@ -44,9 +45,19 @@ public sealed partial class PersistentVolumeController
         Tell(claim, EventRecorder.Normal, "ProvisioningSucceeded", $"Successfully provisioned volume {name}");
     }
 
-    /// <summary>The volume the local-path provisioner creates for <paramref name="claim"/> on <paramref name="node"/>.</summary>
+    /// <summary>
+    /// Whether the node keeps volume folders its agent must remove: every node but a simulated one
+    /// (its pods only pretend to mount, so there is nothing to clean up and no agent loop doing it).
+    /// </summary>
+    internal static bool HasFolders(V1Node? node) =>
+        node?.Status?.NodeInfo?.ContainerRuntimeVersion?.StartsWith("simulated://", StringComparison.Ordinal) != true;
+
+    /// <summary>
+    /// The volume the local-path provisioner creates for <paramref name="claim"/> on <paramref name="node"/>;
+    /// with <paramref name="cleanup"/> it waits for the node's agent to remove the folder before it goes.
+    /// </summary>
     internal static V1PersistentVolume LocalPathVolume(V1PersistentVolumeClaim claim, V1StorageClass storageClass, string node,
-        IDictionary<string, string>? nodeLabels, string storageRoot)
+        IDictionary<string, string>? nodeLabels, string storageRoot, bool cleanup = true)
     {
         var name = "pvc-" + claim.Metadata.Uid;
         var hostname = nodeLabels is not null && nodeLabels.TryGetValue("kubernetes.io/hostname", out var h) ? h : node;
@@ -58,7 +69,7 @@ public sealed partial class PersistentVolumeController
             {
                 Name = name,
                 Annotations = new Dictionary<string, string> { [ProvisionedBy] = LocalPathProvisioner, [SelectedNode] = node },
-                Finalizers = [PvProtection, LocalPathCleanup],
+                Finalizers = cleanup ? [PvProtection, LocalPathCleanup] : [PvProtection],
             },
             Spec = new V1PersistentVolumeSpec
             {

@@ -84,6 +84,11 @@ public sealed class StorageScenarios(SimulatedCluster cluster, ITestOutputHelper
         await Apply(PodWithClaim(ns, "same", "cache", node: null));
         await Ok("wait", "pod/same", "-n", ns, "--for=condition=Ready", "--timeout=60s");
         Assert.Equal(node, await Ok("get", "pod", "same", "-n", ns, "-o", "jsonpath={.spec.nodeName}"));
+
+        // Reclaim Delete: once no pod uses the claim, deleting it deletes the volume (a simulated node has no folder to wait for).
+        await Ok("delete", "pod", "first", "same", "elsewhere", "-n", ns, "--grace-period=0", "--force");
+        await Ok("delete", "pvc", "cache", "-n", ns, "--timeout=60s");
+        await Ok("wait", "pv/" + volume, "--for=delete", "--timeout=60s");
     }
 
     [Fact]
