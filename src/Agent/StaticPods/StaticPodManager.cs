@@ -47,6 +47,9 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
     /// <summary>True for the uid of a static pod this node runs (the API-driven workers must leave it alone).</summary>
     public bool IsStatic(string uid) => _uids.Contains(uid);
 
+    /// <summary>The mirror pod uid the API knows a static pod by (its usage is reported under it).</summary>
+    public string? MirrorUidFor(string staticUid) => IsStatic(staticUid) ? _statuses.MirrorUidFor(staticUid) : null;
+
     /// <summary>The static pod behind a mirror pod uid (logs, exec, port-forward name the mirror).</summary>
     public string? StaticUidFor(string mirrorUid) => _statuses.StaticUidFor(mirrorUid);
 

@@ -50,6 +50,7 @@ public sealed class StaticPodNode : IAsyncLifetime
             Runtime = RuntimeKind.Simulated,
             Simulated = new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(100), TerminationScale = 0.01 },
             PodManifestPath = Manifests,
+            StatsInterval = TimeSpan.FromSeconds(1),
         }, _loggers);
         await Agent.Nodes[0].Registered.WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -97,6 +98,11 @@ public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper out
         Assert.Equal("static", mirror.Metadata.Labels["tier"]);
         var containerId = Assert.Single(mirror.Status.ContainerStatuses).ContainerID;
         Assert.Contains(mirror.Metadata.Name, (await Ok("get", "pods", "-n", "default")).Stdout, StringComparison.Ordinal);
+
+        // Usage is reported under the mirror pod.
+        KubectlResult? top = null;
+        Assert.True(await EventuallyAsync(async () => (top = await _kubectl.RunAsync("top", "pod", "web-static-node", "-n", "default", "--no-headers")).ExitCode == 0),
+            $"kubectl top should show the static pod\n{top}");
 
         // Deleting the mirror through the API: it comes back (new uid), the container keeps running.
         (await _kubectl.RunAsync("delete", "pod", "web-static-node", "-n", "default", "--wait=false")).Succeeded();
