@@ -28,6 +28,7 @@ internal static class PodStartupBench
         var pods = Option(args, "--pods", 50);
         var rate = Option(args, "--rate", 5);
         var rssPods = Option(args, "--rss-pods", 20);
+        var statsInterval = Option(args, "--stats-interval", 10);
         if (ContainerdSupervisor.MissingPrerequisites() is { } missing)
         {
             await Console.Error.WriteLineAsync("pod-startup needs root and: " + missing);
@@ -47,7 +48,7 @@ internal static class PodStartupBench
                 DataDir = Path.Combine(dir, "data"),
                 HttpsPort = 0,
                 BindAddress = IPAddress.Loopback,
-                LocalAgent = new LocalAgentSettings { NodeName = "bench", NodeIp = "127.0.0.1", CgroupRoot = cgroupRoot },
+                LocalAgent = new LocalAgentSettings { NodeName = "bench", NodeIp = "127.0.0.1", CgroupRoot = cgroupRoot, StatsInterval = TimeSpan.FromSeconds(statsInterval) },
             }, l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
             var local = server.LocalAgent ?? throw new InvalidOperationException("the local agent did not start");
             config = local.Containerd!.Config;

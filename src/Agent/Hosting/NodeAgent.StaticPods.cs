@@ -26,6 +26,7 @@ public sealed partial class NodeAgent : IMirrorPodClient
         var context = new PodWorkerContext(Runtime, _statuses, _config.NodeIp, _time, _log);
         _staticPods = new StaticPodManager(dir, _config.NodeName, context, this, log);
         _workers.KeepRuntimePod = _staticPods.IsStatic;
+        _workers.MirrorPodSeen = _staticPods.MirrorSeen;
         if (_streams is not null)
         {
             _streams.ResolveUid = _staticPods.StaticUidFor;

@@ -32,6 +32,12 @@ public sealed partial class NodeAgent : IStatsClient
             return false;
         }
 
+        if (_staticPods is { } statics)
+        {
+            // Static pods run under their own uid; the API knows them by their mirror's.
+            report = report with { Pods = [.. report.Pods.Select(p => statics.MirrorUidFor(p.Uid) is { } mirror ? p with { Uid = mirror } : p)] };
+        }
+
         await _connection.InvokeAsync(AgentHubProtocol.ReportStats, report, ct);
         return true;
     }

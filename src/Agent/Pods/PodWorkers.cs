@@ -29,6 +29,9 @@ internal sealed partial class PodWorkers : IAsyncDisposable
         }
     }
 
+    /// <summary>Told of every mirror pod the server lists for the node (namespace, name); they are never run from here.</summary>
+    public Action<string, string>? MirrorPodSeen { get; set; }
+
     /// <summary>Runtime pods the server does not assign that must not be stopped as orphans (static pods).</summary>
     public Func<string, bool>? KeepRuntimePod { get; set; }
 
@@ -92,6 +95,7 @@ internal sealed partial class PodWorkers : IAsyncDisposable
             if (StaticPodAnnotations.IsMirror(pod.Metadata.Annotations))
             {
                 // The API's copy of a static pod: the static pod manager runs the real one from its file.
+                MirrorPodSeen?.Invoke(change.Namespace, change.Name);
                 return;
             }
 

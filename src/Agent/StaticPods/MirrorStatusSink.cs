@@ -38,6 +38,15 @@ internal sealed class MirrorStatusSink(IPodStatusSink inner) : IPodStatusSink
         }
     }
 
+    /// <summary>The mirror pod uid of a static pod, once its mirror exists.</summary>
+    public string? MirrorUidFor(string staticUid)
+    {
+        lock (_lock)
+        {
+            return _mirrors.GetValueOrDefault(staticUid);
+        }
+    }
+
     /// <summary>The static pod a mirror pod uid stands for, or null.</summary>
     public string? StaticUidFor(string mirrorUid)
     {

@@ -27,6 +27,7 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, string> _invalid = new(StringComparer.Ordinal);
     private readonly HashSet<(string Namespace, string Name)> _staleMirrors = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), bool> _seenMirrors = new();
     private Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private volatile HashSet<string> _uids = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
@@ -46,6 +47,19 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
 
     /// <summary>True for the uid of a static pod this node runs (the API-driven workers must leave it alone).</summary>
     public bool IsStatic(string uid) => _uids.Contains(uid);
+
+    /// <summary>
+    /// A mirror pod the API lists for this node. One whose static pod no longer exists (its file was
+    /// removed while the agent was down) is deleted on the next round, as the kubelet deletes orphaned mirrors.
+    /// </summary>
+    public void MirrorSeen(string ns, string name)
+    {
+        _seenMirrors[(ns, name)] = true;
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>The mirror pod uid the API knows a static pod by (its usage is reported under it).</summary>
+    public string? MirrorUidFor(string staticUid) => IsStatic(staticUid) ? _statuses.MirrorUidFor(staticUid) : null;
 
     /// <summary>The static pod behind a mirror pod uid (logs, exec, port-forward name the mirror).</summary>
     public string? StaticUidFor(string mirrorUid) => _statuses.StaticUidFor(mirrorUid);
@@ -118,6 +132,16 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
     /// <summary>Makes every static pod's mirror exist and removes mirrors of pods that are gone.</summary>
     private async Task SyncMirrorsAsync(CancellationToken ct)
     {
+        var current = _pods.Values.Select(p => (p.Metadata.NamespaceProperty, p.Metadata.Name)).ToHashSet();
+        foreach (var key in _seenMirrors.Keys)
+        {
+            _seenMirrors.TryRemove(key, out _);
+            if (!current.Contains(key))
+            {
+                _staleMirrors.Add(key);
+            }
+        }
+
         foreach (var key in _staleMirrors.ToList())
         {
             if (await _client.DeleteMirrorPodAsync(new MirrorPodDelete(key.Namespace, key.Name), ct))

@@ -42,6 +42,13 @@ public sealed class StaticPodNode : IAsyncLifetime
             b.AddFilter("Microsoft", LogLevel.Warning);
         });
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Server.KubeconfigPath));
+        await StartAgentAsync();
+    }
+
+    /// <summary>Starts the node's agent (again, after <see cref="StopAgentAsync"/>).</summary>
+    public async Task StartAgentAsync()
+    {
+        var data = Path.Combine(Dir, "data");
         var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(data, "tls", "ca.crt"));
         Agent = AgentHost.Start(new AgentOptions
         {
@@ -50,9 +57,13 @@ public sealed class StaticPodNode : IAsyncLifetime
             Runtime = RuntimeKind.Simulated,
             Simulated = new SimulatedRuntimeOptions { StartDelay = TimeSpan.FromMilliseconds(100), TerminationScale = 0.01 },
             PodManifestPath = Manifests,
+            StatsInterval = TimeSpan.FromSeconds(1),
         }, _loggers);
         await Agent.Nodes[0].Registered.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Stops the agent; its simulated pods go with it (a real runtime would keep them).</summary>
+    public async Task StopAgentAsync() => await Agent.DisposeAsync();
 
     public async Task DisposeAsync()
     {
@@ -98,6 +109,11 @@ public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper out
         var containerId = Assert.Single(mirror.Status.ContainerStatuses).ContainerID;
         Assert.Contains(mirror.Metadata.Name, (await Ok("get", "pods", "-n", "default")).Stdout, StringComparison.Ordinal);
 
+        // Usage is reported under the mirror pod.
+        KubectlResult? top = null;
+        Assert.True(await EventuallyAsync(async () => (top = await _kubectl.RunAsync("top", "pod", "web-static-node", "-n", "default", "--no-headers")).ExitCode == 0),
+            $"kubectl top should show the static pod\n{top}");
+
         // Deleting the mirror through the API: it comes back (new uid), the container keeps running.
         (await _kubectl.RunAsync("delete", "pod", "web-static-node", "-n", "default", "--wait=false")).Succeeded();
         var recreated = await RunningMirrorAsync(m => m.Metadata.Uid != mirror.Metadata.Uid);
@@ -141,6 +157,23 @@ public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper out
 
         Assert.True(await EventuallyAsync(async () =>
             (await node.Client.CoreV1.ListNamespacedPodAsync("kube-system", fieldSelector: "metadata.name=json-static-node")).Items.Count == 0));
+    }
+
+    [Fact]
+    public async Task ManifestRemovedWhileTheAgentWasDown_ItsOrphanedMirrorIsDeleted()
+    {
+        var file = Path.Combine(node.Manifests, "orphan.yaml");
+        await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: orphan\nspec:\n  containers:\n  - name: c\n    image: busybox:1.0\n");
+        Assert.True(await EventuallyAsync(async () =>
+            (await node.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=orphan-static-node")).Items.Count == 1), "the mirror should appear");
+
+        await node.StopAgentAsync();
+        File.Delete(file);
+        await node.StartAgentAsync();
+
+        Assert.True(await EventuallyAsync(async () =>
+            (await node.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=orphan-static-node")).Items.Count == 0),
+            "the restarted agent should delete the mirror of a manifest that is gone");
     }
 
     private async Task<V1Pod> RunningMirrorAsync(Func<V1Pod, bool>? also)
