@@ -131,6 +131,16 @@ public sealed partial class ConsoleClusterTests(ConsoleClusterFixture fx, ITestO
             await Expect(page.Locator($"#palette-item-0[data-name='{node}']")).ToHaveCountAsync(1);
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.Locator("#page-title")).ToHaveTextAsync($"Node {node}");
+
+            // The node's usage (metrics.k8s.io from the simulated agent) is charted.
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Metrics" }).ClickAsync();
+            await Expect(page.Locator("#metrics-panel")).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(?!NotAvailable$)"));
+            await Expect(page.Locator("#chart-cpu .kw-chart-value")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Expect(page.Locator("#chart-memory .kw-chart-value")).ToBeVisibleAsync();
+            Assert.NotEqual("0", await page.Locator("#chart-cpu").GetAttributeAsync("data-points"));
+            await Expect(page.Locator("#metrics-unavailable")).ToHaveCountAsync(0);
+            await fx.ScreenshotAsync(page, "34-node-metrics");
+
             await page.GetByRole(AriaRole.Tab, new() { Name = "Pods" }).ClickAsync();
             await Expect(page.Locator("#node-pods tbody tr[data-name^='shop-']").First).ToBeVisibleAsync();
             await page.ClickAsync("#action-drain");
