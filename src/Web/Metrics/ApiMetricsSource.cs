@@ -34,6 +34,57 @@ internal sealed class ApiMetricsSource(ConsoleSession session) : IMetricsSource
             containers);
     }
 
+    public const string HistoryGroupVersion = "apis/metrics.kubeweb.io/v1alpha1";
+
+    public async Task<IReadOnlyList<UsageSample>> ReadHistoryAsync(string key, CancellationToken ct)
+    {
+        var parts = key.Split('/');
+        var path = parts switch
+        {
+            ["node", var node] => $"nodes/{Uri.EscapeDataString(node)}",
+            ["pod", var ns, var pod] => $"namespaces/{Uri.EscapeDataString(ns)}/pods/{Uri.EscapeDataString(pod)}",
+            _ => null,
+        };
+        if (path is null)
+        {
+            return [];
+        }
+
+        var api = await session.GetApiAsync();
+        try
+        {
+            return ParseHistory(await api.GetRawAsync($"{HistoryGroupVersion}/{path}", ct));
+        }
+        catch (ApiStatusException e) when (e.Status.Code == 404)
+        {
+            // No history kept (another API server, or the object has no samples yet).
+            return [];
+        }
+    }
+
+    /// <summary>A NodeMetricsHistory or PodMetricsHistory: per sample the node's usage or the sum of the pod's containers.</summary>
+    internal static IReadOnlyList<UsageSample> ParseHistory(string json)
+    {
+        var history = JsonSerializer.Deserialize<MetricsHistoryDocument>(json, KubeJson.Options);
+        return [.. (history?.Samples ?? []).Select(s => s.Containers is { Count: > 0 } containers
+            ? containers.Aggregate(new UsageSample(s.Timestamp, 0, 0), (sum, c) => sum + UsageSample.From(s.Timestamp, c.Usage))
+            : UsageSample.From(s.Timestamp, s.Usage))];
+    }
+
+    private sealed class MetricsHistoryDocument
+    {
+        public List<HistorySample> Samples { get; set; } = [];
+    }
+
+    private sealed class HistorySample
+    {
+        public DateTimeOffset Timestamp { get; set; }
+
+        public Dictionary<string, ResourceQuantity>? Usage { get; set; }
+
+        public List<ContainerMetrics>? Containers { get; set; }
+    }
+
     private static string Key(PodMetrics p) => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}";
 
     private static async Task<string> GetAsync(ConsoleApi api, string plural, CancellationToken ct)

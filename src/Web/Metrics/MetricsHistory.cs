@@ -34,6 +34,8 @@ public sealed class MetricsHistory(IMetricsSource source, TimeProvider time) : I
     private int _started;
 
     /// <summary>Raised after each poll (from the polling task).</summary>
+    private readonly HashSet<string> _seeded = new(StringComparer.Ordinal);
+
     public event Action? Updated;
 
     public MetricsState State { get; private set; }
@@ -51,6 +53,52 @@ public sealed class MetricsHistory(IMetricsSource source, TimeProvider time) : I
         {
             _ = PollLoopAsync(_cts.Token);
         }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="key"/>'s series with the usage the API remembers from before this
+    /// circuit started polling (once per key), so a chart opened now shows the last minutes at once.
+    /// </summary>
+    public void EnsureHistory(string key)
+    {
+        lock (_lock)
+        {
+            if (!_seeded.Add(key))
+            {
+                return;
+            }
+        }
+
+        _ = SeedAsync(key, _cts.Token);
+    }
+
+    /// <summary>Public so tests await it; views call <see cref="EnsureHistory"/>.</summary>
+    public async Task SeedAsync(string key, CancellationToken ct)
+    {
+        IReadOnlyList<UsageSample> earlier;
+        try
+        {
+            earlier = await source.ReadHistoryAsync(key, ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            return; // The history is a nicety: polling still fills the series.
+        }
+
+        if (earlier.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _series.TryGetValue(key, out var current);
+            var first = current is { Count: > 0 } ? current[0].At : DateTimeOffset.MaxValue;
+            var merged = earlier.Where(s => s.At < first).OrderBy(s => s.At).Concat(current ?? []).ToList();
+            _series[key] = merged.Count > Capacity ? merged[^Capacity..] : merged;
+        }
+
+        Updated?.Invoke();
     }
 
     public IReadOnlyList<UsageSample> Series(string key)

@@ -104,6 +104,48 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Empty(panel.FindAll("#metrics-unavailable"));
     }
 
+    [Fact]
+    public void ParseHistory_ReadsNodeSamples_AndSumsPodContainers()
+    {
+        var node = ApiMetricsSource.ParseHistory(
+            """{"kind":"NodeMetricsHistory","apiVersion":"metrics.kubeweb.io/v1alpha1","metadata":{"name":"n1"},"samples":[{"timestamp":"2026-11-25T11:59:50Z","window":"10s","usage":{"cpu":"250m","memory":"1Gi"}},{"timestamp":"2026-11-25T12:00:00Z","window":"10s","usage":{"cpu":"500m","memory":"1Gi"}}]}""");
+        var pod = ApiMetricsSource.ParseHistory(
+            """{"kind":"PodMetricsHistory","apiVersion":"metrics.kubeweb.io/v1alpha1","metadata":{"name":"web","namespace":"shop"},"samples":[{"timestamp":"2026-11-25T12:00:00Z","window":"10s","usage":{"cpu":"150m","memory":"80Mi"},"containers":[{"name":"app","usage":{"cpu":"100m","memory":"64Mi"}},{"name":"proxy","usage":{"cpu":"50m","memory":"16Mi"}}]}]}""");
+
+        Assert.Equal([0.25, 0.5], node.Select(s => s.CpuCores));
+        Assert.Equal(T0.AddSeconds(-10), node[0].At);
+        Assert.Equal(0.15, Assert.Single(pod).CpuCores, 6);
+        Assert.Equal(80.0 * 1024 * 1024, pod[0].MemoryBytes);
+    }
+
+    [Fact]
+    public async Task Seeding_PutsRememberedSamplesBeforePolledOnes_OncePerKey()
+    {
+        var history = new MetricsHistory(_source, TimeProvider.System);
+        _source.Next = Reading(T0, ("n1", 0.9));
+        await history.PollAsync(CancellationToken.None);
+        _source.History = [new UsageSample(T0.AddSeconds(-20), 0.1, 1), new UsageSample(T0.AddSeconds(-10), 0.2, 1), new UsageSample(T0, 0.3, 1)];
+
+        await history.SeedAsync(MetricsHistory.NodeKey("n1"), CancellationToken.None);
+
+        // The remembered sample at T0 is the one already polled: kept once, the polled value wins.
+        Assert.Equal([0.1, 0.2, 0.9], history.Series(MetricsHistory.NodeKey("n1")).Select(s => s.CpuCores));
+        history.EnsureHistory(MetricsHistory.NodeKey("n2"));
+        history.EnsureHistory(MetricsHistory.NodeKey("n2"));
+        Assert.Equal(2, _source.HistoryReads);
+    }
+
+    [Fact]
+    public void Panel_StartsWithTheRememberedUsage()
+    {
+        _source.Next = Reading(T0, ("n1", 0.3));
+        _source.History = [new UsageSample(T0.AddSeconds(-30), 0.1, 1), new UsageSample(T0.AddSeconds(-15), 0.2, 1)];
+
+        var panel = _ctx.Render<MetricsPanel>(p => p.Add(m => m.Node, "n1").Add(m => m.CpuCapacity, 2.0));
+
+        panel.WaitForAssertion(() => Assert.Equal("3", panel.Find("#chart-cpu").GetAttribute("data-points")), Wait);
+    }
+
     [Theory]
     [InlineData(0.0015, "2m")]
     [InlineData(1.5, "1500m")]
@@ -120,8 +162,18 @@ public sealed class MetricsTests : IAsyncLifetime
 
         public Exception? Fail { get; set; }
 
+        public IReadOnlyList<UsageSample> History { get; set; } = [];
+
+        public int HistoryReads { get; private set; }
+
         public Task<MetricsReading> ReadAsync(CancellationToken ct) =>
             Fail is { } e ? Task.FromException<MetricsReading>(e) : Task.FromResult(Next ?? Reading(T0));
+
+        public Task<IReadOnlyList<UsageSample>> ReadHistoryAsync(string key, CancellationToken ct)
+        {
+            HistoryReads++;
+            return Task.FromResult(History);
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
