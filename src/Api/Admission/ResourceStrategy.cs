@@ -107,39 +107,29 @@ public class ResourceStrategy<T> : IResourceStrategy
 
     protected virtual bool SpecChanged(T obj, T old)
     {
-        // Fast path: every compared field encodes to the same bytes (a status write, a label change).
-        // Different bytes may still be equal JSON (map keys in another order), so the node comparison decides.
-        var same = true;
+        // Field by field: the same instance (a status write's spec is the stored one, see
+        // PrepareForStatusUpdate) or the same encoding is unchanged; different bytes may still be
+        // equal JSON (map keys in another order), so then the JSON trees of that field decide.
         foreach (var p in ComparedProperties)
         {
             var (x, y) = (p.GetValue(obj), p.GetValue(old));
             if (ReferenceEquals(x, y))
             {
-                // A status write's spec is the stored one (PrepareForStatusUpdate).
                 continue;
             }
 
-            if (x is null != y is null || (x is not null && !KubeJson.SerializeToUtf8(x, p.PropertyType).AsSpan()
-                    .SequenceEqual(KubeJson.SerializeToUtf8(y!, p.PropertyType))))
+            if (x is null || y is null)
             {
-                same = false;
-                break;
+                return true;
+            }
+
+            var (a, b) = (KubeJson.SerializeToUtf8(x, p.PropertyType), KubeJson.SerializeToUtf8(y, p.PropertyType));
+            if (!a.AsSpan().SequenceEqual(b) && !JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b)))
+            {
+                return true;
             }
         }
 
-        if (same)
-        {
-            return false;
-        }
-
-        var a = KubeJson.ToNode(obj, typeof(T))!.AsObject();
-        var b = KubeJson.ToNode(old, typeof(T))!.AsObject();
-        foreach (var skip in new[] { "metadata", "status", "kind", "apiVersion" })
-        {
-            a.Remove(skip);
-            b.Remove(skip);
-        }
-
-        return !JsonNode.DeepEquals(a, b);
+        return false;
     }
 }

@@ -99,6 +99,30 @@ public sealed class WorkloadStrategyTests
     }
 
     [Fact]
+    public void Deployment_SpecChanged_ComparesJsonNotEncodingOrder()
+    {
+        var strategy = new DeploymentStrategy();
+        var old = NewDeployment();
+        old.Spec.Template.Spec.NodeSelector = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" };
+        var reordered = Copy(old);
+        reordered.Spec.Template.Spec.NodeSelector = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" };
+        var relabelled = Copy(old);
+        relabelled.Metadata.Labels = new Dictionary<string, string> { ["new"] = "label" };
+        relabelled.Status = new V1DeploymentStatus { Replicas = 3 };
+        var changed = Copy(old);
+        changed.Spec.Template.Spec.NodeSelector["b"] = "3";
+        var cleared = Copy(old);
+        cleared.Spec = null;
+
+        // The same map in another key order encodes differently but is the same spec.
+        Assert.False(strategy.SpecChanged(reordered, old));
+        Assert.False(strategy.SpecChanged(relabelled, old));
+        Assert.True(strategy.SpecChanged(changed, old));
+        Assert.True(strategy.SpecChanged(cleared, old));
+        Assert.True(strategy.SpecChanged(old, cleared));
+    }
+
+    [Fact]
     public void ReplicaSet_DefaultsAndSelectableReplicas()
     {
         var strategy = new ReplicaSetStrategy();
