@@ -29,25 +29,7 @@ public sealed class ListQuery
 
     public static ListQuery From(HttpRequest request, string? ns, ResourceType type, IResourceStrategy strategy)
     {
-        LabelSelector labels;
-        FieldSelector fields;
-        try
-        {
-            labels = LabelSelector.Parse(request.Query["labelSelector"]);
-        }
-        catch (FormatException e)
-        {
-            throw ApiError.BadRequest($"unable to parse requirement: {e.Message}");
-        }
-
-        try
-        {
-            fields = FieldSelector.Parse(request.Query["fieldSelector"]);
-        }
-        catch (FormatException e)
-        {
-            throw ApiError.BadRequest(e.Message);
-        }
+        var (labels, fields) = ParseSelectors(request);
 
         foreach (var r in fields.Requirements)
         {
@@ -86,6 +68,27 @@ public sealed class ListQuery
         var o = (k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>)Activator.CreateInstance(type.ClrType)!;
         o.Metadata = new k8s.Models.V1ObjectMeta();
         return o;
+    }
+
+    /// <summary>The request's <c>labelSelector</c> and <c>fieldSelector</c>; a malformed one is a 400 Status.</summary>
+    public static (LabelSelector Labels, FieldSelector Fields) ParseSelectors(HttpRequest request)
+    {
+        try
+        {
+            var labels = LabelSelector.Parse(request.Query["labelSelector"]);
+            try
+            {
+                return (labels, FieldSelector.Parse(request.Query["fieldSelector"]));
+            }
+            catch (FormatException e)
+            {
+                throw ApiError.BadRequest(e.Message);
+            }
+        }
+        catch (FormatException e)
+        {
+            throw ApiError.BadRequest($"unable to parse requirement: {e.Message}");
+        }
     }
 }
 

@@ -104,26 +104,7 @@ public static partial class MetricsEndpoints
 
     private static (LabelSelector Labels, FieldSelector Fields) Selectors(HttpRequest request)
     {
-        LabelSelector labels;
-        FieldSelector fields;
-        try
-        {
-            labels = LabelSelector.Parse(request.Query["labelSelector"]);
-        }
-        catch (FormatException e)
-        {
-            throw ApiError.BadRequest($"unable to parse requirement: {e.Message}");
-        }
-
-        try
-        {
-            fields = FieldSelector.Parse(request.Query["fieldSelector"]);
-        }
-        catch (FormatException e)
-        {
-            throw ApiError.BadRequest(e.Message);
-        }
-
+        var (labels, fields) = ListQuery.ParseSelectors(request);
         if (fields.Requirements.FirstOrDefault(r => r.Field is not ("metadata.name" or "metadata.namespace")) is { } unsupported)
         {
             throw ApiError.BadRequest($"field label not supported: {unsupported.Field}");

@@ -105,39 +105,7 @@ internal static class VolumeMatching
             return true;
         }
 
-        return terms.Any(t => TermMatches(t, node, labels));
-    }
-
-    private static bool TermMatches(V1NodeSelectorTerm term, string node, IDictionary<string, string> labels)
-    {
-        if ((term.MatchExpressions?.Count ?? 0) == 0 && (term.MatchFields?.Count ?? 0) == 0)
-        {
-            return false;
-        }
-
-        foreach (var e in term.MatchExpressions ?? [])
-        {
-            var has = labels.TryGetValue(e.Key, out var value);
-            if (!RequirementMatches(e, has, value))
-            {
-                return false;
-            }
-        }
-
-        return (term.MatchFields ?? []).All(f => f.Key == "metadata.name" && RequirementMatches(f, true, node));
-    }
-
-    private static bool RequirementMatches(V1NodeSelectorRequirement r, bool has, string? value)
-    {
-        var values = r.Values ?? [];
-        return r.OperatorProperty switch
-        {
-            "In" => has && values.Contains(value!),
-            "NotIn" => !has || !values.Contains(value!),
-            "Exists" => has,
-            "DoesNotExist" => !has,
-            _ => false,
-        };
+        return terms.Any(t => Scheduling.Plugins.NodeSelectors.Matches(t, node, labels));
     }
 
     public static decimal Capacity(V1PersistentVolume pv) =>

@@ -103,4 +103,25 @@ public class VolumeMatchingTests
         Assert.True(VolumeMatching.NodeMatches(pv.Spec.NodeAffinity, "node-a", new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-a" }));
         Assert.Contains(PersistentVolumeController.LocalPathCleanup, pv.Metadata.Finalizers);
     }
+
+    [Fact]
+    public void VolumeNodeAffinity_UsesTheSchedulersOperators_IncludingGtAndMetadataName()
+    {
+        var affinity = new V1VolumeNodeAffinity
+        {
+            Required = new V1NodeSelector
+            {
+                NodeSelectorTerms =
+                [
+                    new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = "disk-gb", OperatorProperty = "Gt", Values = ["100"] }] },
+                    new V1NodeSelectorTerm { MatchFields = [new V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "In", Values = ["pinned"] }] },
+                ],
+            },
+        };
+
+        Assert.True(VolumeMatching.NodeMatches(affinity, "big", new Dictionary<string, string> { ["disk-gb"] = "500" }));
+        Assert.False(VolumeMatching.NodeMatches(affinity, "small", new Dictionary<string, string> { ["disk-gb"] = "50" }));
+        Assert.True(VolumeMatching.NodeMatches(affinity, "pinned", new Dictionary<string, string>()));
+        Assert.False(VolumeMatching.NodeMatches(affinity, "other", new Dictionary<string, string>()));
+    }
 }

@@ -38,7 +38,10 @@ internal static class NodeSelectors
     }
 
     /// <summary>A term matches when all its requirements do; a term with none matches nothing.</summary>
-    public static bool Matches(V1NodeSelectorTerm? term, NodeInfo node)
+    public static bool Matches(V1NodeSelectorTerm? term, NodeInfo node) => Matches(term, node.Name, node.Labels);
+
+    /// <summary>The same for a node known by name and labels (a volume's node affinity).</summary>
+    public static bool Matches(V1NodeSelectorTerm? term, string nodeName, IDictionary<string, string> labels)
     {
         var expressions = term?.MatchExpressions;
         var fields = term?.MatchFields;
@@ -49,7 +52,7 @@ internal static class NodeSelectors
 
         foreach (var e in expressions ?? [])
         {
-            var has = node.Labels.TryGetValue(e.Key, out var value);
+            var has = labels.TryGetValue(e.Key, out var value);
             if (!Matches(e, has, value))
             {
                 return false;
@@ -58,7 +61,7 @@ internal static class NodeSelectors
 
         foreach (var f in fields ?? [])
         {
-            if (f.Key != "metadata.name" || !Matches(f, true, node.Name))
+            if (f.Key != "metadata.name" || !Matches(f, true, nodeName))
             {
                 return false;
             }
