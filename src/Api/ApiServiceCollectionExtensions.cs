@@ -41,6 +41,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ServiceAccountTokens>();
         services.AddHostedService<ApiBootstrapper>();
         services.AddHostedService<StoreCompactor>();
+        services.AddHostedService<EventTtlSweeper>();
         services.AddAgentHub();
         return services;
     }

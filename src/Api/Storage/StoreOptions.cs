@@ -16,6 +16,12 @@ public sealed class StoreOptions
     /// <summary>How long the change log keeps revisions for watches to resume from.</summary>
     public TimeSpan CompactionRetention { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long an Event is kept after it was last recorded (kube-apiserver's <c>--event-ttl</c>).</summary>
+    public TimeSpan EventTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often expired Events are looked for.</summary>
+    public TimeSpan EventSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the compactor runs.</summary>
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -16,6 +16,7 @@ internal static class ServerCommand
         var kubeconfig = new Option<string?>("--write-kubeconfig", "-o") { Description = "Where to write the admin kubeconfig (default DATA_DIR/kubeconfig.yaml)" };
         var sans = new Option<string[]>("--tls-san") { Description = "Extra host name or IP for the serving certificate (repeatable)", AllowMultipleArgumentsPerToken = false };
         var retention = new Option<int?>("--compaction-retention-seconds") { Description = "How long the change log keeps revisions for watches to resume from (default 300)" };
+        var eventTtl = new Option<int?>("--event-ttl-seconds") { Description = "How long Events are kept after they were last recorded (default 3600, as kube-apiserver's --event-ttl)" };
         var disableControllers = new Option<bool>("--disable-controllers") { Description = "Run the API without the in-process controller manager and scheduler" };
         var notReadySeconds = new Option<long>("--default-not-ready-toleration-seconds") { Description = "tolerationSeconds of the not-ready NoExecute toleration added to every pod", DefaultValueFactory = _ => 300 };
         var unreachableSeconds = new Option<long>("--default-unreachable-toleration-seconds") { Description = "tolerationSeconds of the unreachable NoExecute toleration added to every pod", DefaultValueFactory = _ => 300 };
@@ -27,7 +28,7 @@ internal static class ServerCommand
         var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests the local node runs (default DATA_DIR/manifests)" };
         var command = new Command("server", "Run a KubeWeb cluster on this machine: API server and console, controllers and scheduler, and a local containerd node; writes an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds, manifests, storagePath,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, eventTtl, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds, manifests, storagePath,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,6 +49,7 @@ internal static class ServerCommand
                 KubeconfigPath = parse.GetValue(kubeconfig),
                 TlsSans = parse.GetValue(sans) ?? [],
                 CompactionRetention = parse.GetValue(retention) is { } r ? TimeSpan.FromSeconds(r) : null,
+                EventTtl = parse.GetValue(eventTtl) is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
                 DisableControllers = parse.GetValue(disableControllers),
                 DefaultLocalStoragePath = parse.GetValue(storagePath) is { Length: > 0 } sp ? Path.GetFullPath(sp) : null,
                 DefaultNotReadyTolerationSeconds = parse.GetValue(notReadySeconds),

@@ -64,6 +64,11 @@ public sealed class ServerHost : IAsyncDisposable
             store.CompactionInterval = retention < store.CompactionInterval ? retention : store.CompactionInterval;
         }
 
+        if (settings.EventTtl is { } ttl)
+        {
+            store.EventTtl = ttl;
+        }
+
         var api = new ApiServerOptions
         {
             AdminToken = token,

@@ -21,6 +21,9 @@ public sealed record ServerSettings
 
     public TimeSpan? CompactionRetention { get; init; }
 
+    /// <summary>How long Events are kept after they were last recorded; null means one hour.</summary>
+    public TimeSpan? EventTtl { get; init; }
+
     public long DefaultNotReadyTolerationSeconds { get; init; } = 300;
 
     public long DefaultUnreachableTolerationSeconds { get; init; } = 300;
