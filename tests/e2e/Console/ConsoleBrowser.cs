@@ -90,6 +90,27 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="GotoAsync"/>, then waits for <paramref name="readySelector"/>; loads the page once
+    /// more when it does not appear (a network change can drop the circuit's WebSocket right after
+    /// the load, leaving the page without its interactive parts until a reload).
+    /// </summary>
+    public static async Task GotoUntilAsync(IPage page, string url, string readySelector)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await GotoAsync(page, url);
+            try
+            {
+                await page.WaitForSelectorAsync(readySelector, new() { Timeout = 30_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     public Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
 

@@ -39,12 +39,13 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
             },
         }, "default");
         await WaitRunningAsync("talker");
+        await Pods.ContainerdServer.WaitForHostNetworkQuietAsync();
 
         var page = await fx.NewPageAsync();
         try
         {
             await fx.SignInAsync(page);
-            await ConsoleBrowser.GotoAsync(page, "/r/pods/default/talker");
+            await ConsoleBrowser.GotoUntilAsync(page, "/r/pods/default/talker", "#open-logs");
             await page.ClickAsync("#open-logs");
             await Expect(page.Locator("#page-title")).ToHaveTextAsync("Logs · pod/talker");
             await Expect(page.Locator("#log-streams [data-phase='Streaming']")).ToHaveCountAsync(1, Slow);
@@ -70,7 +71,7 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
             await Expect(page.Locator("#log-empty")).ToBeVisibleAsync();
 
             // Exec: sh in the container, type a command, read the answer from the terminal.
-            await ConsoleBrowser.GotoAsync(page, "/r/pods/default/talker");
+            await ConsoleBrowser.GotoUntilAsync(page, "/r/pods/default/talker", "#open-exec");
             await page.ClickAsync("#open-exec");
             await Expect(page.Locator("#exec-status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 60_000 });
             await page.Locator("#exec-terminal").ClickAsync();

@@ -56,6 +56,35 @@ public sealed class ContainerdServer : IAsyncLifetime
         Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Server.KubeconfigPath));
     }
 
+    /// <summary>
+    /// Waits until the host's addresses stop changing after a pod started: its veth gets an IPv6
+    /// link-local address a second or two later (duplicate address detection), and Chromium aborts
+    /// page loads and drops WebSockets on any such change (ERR_NETWORK_CHANGED). Quiet = no tentative
+    /// address and the same address list twice, 500 ms apart.
+    /// </summary>
+    public static async Task WaitForHostNetworkQuietAsync()
+    {
+        const int Tentative = 0x40;
+        static string Snapshot() => File.Exists("/proc/net/if_inet6") ? File.ReadAllText("/proc/net/if_inet6") : "";
+        static bool AnyTentative(string table) => table.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(f => f.Length >= 5 && (Convert.ToInt32(f[4], 16) & Tentative) != 0);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var previous = Snapshot();
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            var current = Snapshot();
+            if (current == previous && !AnyTentative(current))
+            {
+                return;
+            }
+
+            previous = current;
+        }
+    }
+
     public async Task DisposeAsync()
     {
         Client?.Dispose();
