@@ -40,8 +40,16 @@ internal static class ControllersCommand
                 RootCaPem = ca?.ExportCertificatePem(),
                 StorageRoot = Path.GetFullPath(parse.GetValue(storagePath)!),
             };
-            using var host = await ControllerManagerHost.StartAsync(parse.GetValue(server)!, token, ca, options, ct: ct);
-            await host.WaitForShutdownAsync(ct);
+            try
+            {
+                using var host = await ControllerManagerHost.StartAsync(parse.GetValue(server)!, token, ca, options, ct: ct);
+                await host.WaitForShutdownAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Stopped while still starting (waiting for the API, for example).
+            }
+
             return 0;
         });
         return command;

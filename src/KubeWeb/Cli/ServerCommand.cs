@@ -72,6 +72,11 @@ internal static class ServerCommand
                 await host.WaitForShutdownAsync(ct);
                 return 0;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Stopped while still starting: as clean a stop as any other.
+                return 0;
+            }
             catch (Exception e) when (e is IOException or ArgumentException or System.Net.Sockets.SocketException or InvalidOperationException or Grpc.Core.RpcException)
             {
                 await Console.Error.WriteLineAsync($"kubeweb server: {e.Message}");
