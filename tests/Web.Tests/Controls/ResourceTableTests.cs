@@ -56,10 +56,11 @@ public sealed class ResourceTableTests : IAsyncLifetime
         _feed.Push(Snapshot(Rows.Pod("a", "Running", "1", 5), Rows.Pod("b", "Running", "12", 1), Rows.Pod("c", "Running", "3", 9)));
         table.WaitForAssertion(() => Assert.Equal(3, table.FindAll("tbody tr").Count));
 
+        // Renders after a click may land on the renderer's thread a moment later: wait for them.
         table.Find("button[data-column='Restarts']").Click();
-        Assert.Equal(["a", "c", "b"], Names(table));
+        table.WaitForAssertion(() => Assert.Equal(["a", "c", "b"], Names(table)));
         table.Find("button[data-column='Restarts']").Click();
-        Assert.Equal(["b", "c", "a"], Names(table));
+        table.WaitForAssertion(() => Assert.Equal(["b", "c", "a"], Names(table)));
         Assert.Equal("descending", table.Find("button[data-column='Restarts']").GetAttribute("aria-sort"));
     }
 
@@ -71,7 +72,7 @@ public sealed class ResourceTableTests : IAsyncLifetime
         table.WaitForAssertion(() => Assert.Equal(2, table.FindAll("tbody tr").Count));
 
         table.Find("#table-search").Input("app=db");
-        Assert.Equal(["db-0"], Names(table));
+        table.WaitForAssertion(() => Assert.Equal(["db-0"], Names(table)));
         Assert.Equal("1 of 2", table.Find("#table-count").TextContent);
     }
 
