@@ -23,11 +23,7 @@ public sealed partial class NodeAgent : IPodObjectSource
 
     public async Task<(string Token, DateTimeOffset Expires)> RequestTokenAsync(V1Pod pod, string? audience, long expirationSeconds, CancellationToken ct)
     {
-        if (!IsRegistered)
-        {
-            throw new InvalidOperationException("not registered on the current connection");
-        }
-
+        RequireRegistered();
         var meta = pod.Metadata;
         var result = await _connection.InvokeAsync<PodTokenResult>(
             AgentHubProtocol.RequestPodToken,
@@ -39,16 +35,21 @@ public sealed partial class NodeAgent : IPodObjectSource
     private async Task<T?> GetAsync<T>(V1Pod pod, string kind, string name, CancellationToken ct)
         where T : class
     {
-        if (!IsRegistered)
-        {
-            throw new InvalidOperationException("not registered on the current connection");
-        }
-
+        RequireRegistered();
         var meta = pod.Metadata;
         var result = await _connection.InvokeAsync<PodObjectResult>(
             AgentHubProtocol.GetPodObject,
             new PodObjectRequest(meta.NamespaceProperty ?? "default", meta.Name, meta.Uid, kind, name),
             ct);
         return result.Found && result.Object is { } json ? KubeJson.Deserialize<T>(Encoding.UTF8.GetBytes(json)) : null;
+    }
+
+    /// <summary>Node-scoped hub calls only make sense once this connection has registered the node.</summary>
+    private void RequireRegistered()
+    {
+        if (!IsRegistered)
+        {
+            throw new InvalidOperationException("not registered on the current connection");
+        }
     }
 }

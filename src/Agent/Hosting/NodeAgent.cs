@@ -127,21 +127,13 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
 
     async Task<IReadOnlyList<PodStatusResult>> IPodStatusClient.ReportPodStatusesAsync(IReadOnlyList<PodStatusReport> reports, CancellationToken ct)
     {
-        if (!IsRegistered)
-        {
-            throw new InvalidOperationException("not registered on the current connection");
-        }
-
+        RequireRegistered();
         return await _connection.InvokeAsync<IReadOnlyList<PodStatusResult>>(AgentHubProtocol.ReportPodStatuses, reports, ct);
     }
 
     async Task<int> IPodEventClient.ReportEventsAsync(IReadOnlyList<PodEventReport> reports, CancellationToken ct)
     {
-        if (!IsRegistered)
-        {
-            throw new InvalidOperationException("not registered on the current connection");
-        }
-
+        RequireRegistered();
         return await _connection.InvokeAsync<int>(AgentHubProtocol.ReportEvents, reports, ct);
     }
 

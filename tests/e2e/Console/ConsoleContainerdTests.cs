@@ -21,7 +21,7 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
     [Fact]
     public async Task LogsFollowALaterLine_AndExecTerminalRunsEchoHi()
     {
-        await fx.Pods.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        await fx.Cluster.Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = "talker", Labels = new Dictionary<string, string> { ["app"] = "talker" } },
             Spec = new V1PodSpec
@@ -89,7 +89,7 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
         finally
         {
             await ConsoleBrowser.CloseAsync(page);
-            await fx.Pods.Client.CoreV1.DeleteNamespacedPodAsync("talker", "default", gracePeriodSeconds: 0);
+            await fx.Cluster.Client.CoreV1.DeleteNamespacedPodAsync("talker", "default", gracePeriodSeconds: 0);
         }
 
         Assert.Empty(fx.ExternalRequests);
@@ -105,7 +105,7 @@ public sealed class ConsoleContainerdTests(ConsoleContainerdFixture fx) : IClass
     private async Task WaitRunningAsync(string name)
     {
         var until = DateTime.UtcNow.AddSeconds(90);
-        while ((await fx.Pods.Client.CoreV1.ReadNamespacedPodAsync(name, "default")).Status?.Phase != "Running")
+        while ((await fx.Cluster.Client.CoreV1.ReadNamespacedPodAsync(name, "default")).Status?.Phase != "Running")
         {
             Assert.True(DateTime.UtcNow < until, $"pod {name} did not start");
             await Task.Delay(250);
