@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using k8s.Models;
 using KubeWeb.Agent.Runtime;
 using KubeWeb.Core.Agents;
+using KubeWeb.Core.Events;
 using Microsoft.Extensions.Logging;
 
 namespace KubeWeb.Agent.Pods;
@@ -34,7 +35,6 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
     private readonly Dictionary<string, PodEventReport> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private long _lastNanos;
 
     public static readonly TimeSpan CorrelationWindow = TimeSpan.FromMinutes(10);
 
@@ -79,10 +79,7 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
             }
             else
             {
-                // client-go names an Event after the object and the time it was first seen, in hex nanoseconds.
-                var nanos = Math.Max((now.UtcTicks - DateTime.UnixEpoch.Ticks) * 100, _lastNanos + 1);
-                _lastNanos = nanos;
-                report = new PodEventReport(meta.NamespaceProperty ?? "default", meta.Name, meta.Uid, $"{meta.Name}.{nanos:x}",
+                report = new PodEventReport(meta.NamespaceProperty ?? "default", meta.Name, meta.Uid, EventNames.For(meta.Name, now),
                     type, reason, message, fieldPath, 1, stamp, stamp);
                 if (_recent.Count >= 4096)
                 {

@@ -58,7 +58,7 @@ public sealed partial class EventRecorder(IKubernetes client, string component, 
             {
                 Metadata = new V1ObjectMeta
                 {
-                    Name = $"{obj.Metadata.Name}.{now.ToUnixTimeMilliseconds() * 1000 + Random.Shared.Next(1000):x}",
+                    Name = EventNames.For(obj.Metadata.Name, now),
                     NamespaceProperty = ns,
                 },
                 InvolvedObject = new V1ObjectReference

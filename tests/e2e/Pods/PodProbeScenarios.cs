@@ -294,6 +294,10 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
         Assert.Matches(@"QoS Class:\s+BestEffort", describe);
         Assert.Matches(@"Normal\s+Started\s+\S+\s+kubelet\s+Started container ev1", describe);
         Assert.Matches(@"Normal\s+Scheduled\s+\S+\s+default-scheduler", describe);
+        // Event names carry their creation time, so events of the same second list in the order they happened.
+        var reasons = System.Text.RegularExpressions.Regex.Matches(describe, @"^\s+Normal\s+(\w+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["Scheduled", "Pulled", "Created", "Started"], reasons);
 
         var source = (await _kubectl.RunAsync("get", "events", "--field-selector", "involvedObject.name=ev1,reason=Started", "-o",
             "jsonpath={.items[0].source.component} {.items[0].source.host} {.items[0].reportingComponent} {.items[0].involvedObject.fieldPath}")).Succeeded().Stdout;
