@@ -7,49 +7,23 @@ using KubeWeb.Core.Resources;
 namespace KubeWeb.Api.OpenApi;
 
 /// <summary>
-/// OpenAPI documents. Per group-version v3 documents declare every operation with its
-/// <c>x-kubernetes-group-version-kind</c> and the <c>fieldValidation</c> parameter, which is what
-/// kubectl's <c>--validate=strict</c> looks for before it hands validation to the server. Schemas are
-/// left out on purpose: a partial schema without patch metadata would mislead client-side apply,
-/// which falls back to its compiled-in types for built-in kinds when none is given.
+/// OpenAPI documents: one v3 document per group-version and the v2 document, with every operation
+/// (its <c>x-kubernetes-group-version-kind</c> and the <c>fieldValidation</c> parameter, which is
+/// what kubectl's <c>--validate=strict</c> looks for before it hands validation to the server) and the
+/// schemas of the served kinds with their upstream descriptions and patch metadata (kubectl explain,
+/// client-side apply). Documents are built on first use and kept; each v3 URL carries the hash of its
+/// document, so clients that cache by URL see a change.
 /// </summary>
-public sealed class OpenApiDocuments
+public sealed class OpenApiDocuments(ResourceRegistry registry, string gitVersion)
 {
-    private readonly Dictionary<string, byte[]> _v3 = [];
-    private readonly Dictionary<string, string> _hashes = [];
+    private readonly Lazy<Built> _built = new(() => Build(registry, gitVersion));
 
-    public OpenApiDocuments(ResourceRegistry registry, string gitVersion)
-    {
-        foreach (var (group, version) in registry.GroupVersions)
-        {
-            var key = group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
-            var doc = new JsonObject
-            {
-                ["openapi"] = "3.0.0",
-                ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = gitVersion },
-                ["paths"] = Paths(registry.All.Where(t => t.Group == group && t.Version == version), v3: true),
-                ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
-            };
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(doc);
-            _v3[key] = bytes;
-            _hashes[key] = Convert.ToHexString(SHA512.HashData(bytes));
-        }
-
-        V2 = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
-        {
-            ["swagger"] = "2.0",
-            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = gitVersion },
-            ["paths"] = Paths(registry.All, v3: false),
-            ["definitions"] = new JsonObject(),
-        });
-    }
-
-    public byte[] V2 { get; }
+    public byte[] V2 => _built.Value.V2;
 
     public byte[] Index()
     {
         var paths = new JsonObject();
-        foreach (var (key, hash) in _hashes)
+        foreach (var (key, hash) in _built.Value.Hashes)
         {
             paths[key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{key}?hash={hash}" };
         }
@@ -57,7 +31,53 @@ public sealed class OpenApiDocuments
         return JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["paths"] = paths });
     }
 
-    public byte[]? GroupVersion(string key) => _v3.GetValueOrDefault(key);
+    public byte[]? GroupVersion(string key) => _built.Value.V3.GetValueOrDefault(key);
+
+    private static Built Build(ResourceRegistry registry, string gitVersion)
+    {
+        var docs = ModelDocs.Load();
+        var naming = new SchemaNaming(registry.All);
+        var v3 = new Dictionary<string, byte[]>();
+        var hashes = new Dictionary<string, string>();
+        foreach (var (group, version) in registry.GroupVersions)
+        {
+            var key = group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
+            var types = registry.All.Where(t => t.Group == group && t.Version == version).ToList();
+            var schemas = new SchemaBuilder(naming, docs, v3: true);
+            foreach (var t in types)
+            {
+                schemas.AddKind(t.ClrType, t.Group, t.Version, t.Kind);
+            }
+
+            var doc = new JsonObject
+            {
+                ["openapi"] = "3.0.0",
+                ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = gitVersion },
+                ["paths"] = Paths(types, v3: true),
+                ["components"] = new JsonObject { ["schemas"] = schemas.ToJson() },
+            };
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(doc);
+            v3[key] = bytes;
+            hashes[key] = Convert.ToHexString(SHA512.HashData(bytes));
+        }
+
+        var definitions = new SchemaBuilder(naming, docs, v3: false);
+        foreach (var t in registry.All)
+        {
+            definitions.AddKind(t.ClrType, t.Group, t.Version, t.Kind);
+        }
+
+        var v2 = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["swagger"] = "2.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = gitVersion },
+            ["paths"] = Paths(registry.All, v3: false),
+            ["definitions"] = definitions.ToJson(),
+        });
+        return new Built(v3, hashes, v2);
+    }
+
+    private sealed record Built(Dictionary<string, byte[]> V3, Dictionary<string, string> Hashes, byte[] V2);
 
     private static JsonObject Paths(IEnumerable<ResourceType> types, bool v3)
     {

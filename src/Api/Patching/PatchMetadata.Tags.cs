@@ -74,6 +74,8 @@ public static partial class PatchMetadata
             [(typeof(V1ContainerStatus), "volumeMounts")] = MergeMap("mountPath"),
             [(typeof(V1ResourceRequirements), "claims")] = ApplyMap("name"),
 
+            [(typeof(V1DeploymentSpec), "strategy")] = new(PatchStrategy.RetainKeys, null, ListType.Atomic, []),
+
             [(typeof(V1ServiceSpec), "ports")] = MergeMap("port", "port", "protocol"),
             [(typeof(V1ServiceSpec), "selector")] = AtomicMap(),
             [(typeof(V1ReplicationControllerSpec), "selector")] = AtomicMap(),
