@@ -1,6 +1,8 @@
 using Grpc.Core;
 using k8s.Models;
 using KubeWeb.Agent.Cri.V1;
+using KubeWeb.Agent.Pods;
+using KubeWeb.Agent.Probes;
 using Microsoft.Extensions.Logging;
 using CriState = KubeWeb.Agent.Cri.V1.ContainerState;
 
@@ -28,7 +30,7 @@ public sealed partial class ContainerdRuntime
             var view = await ObserveAsync(st.Uid, ct);
             if (await PodDoneAsync(pod, view, ct))
             {
-                await StopFinishedSandboxAsync(view, ct);
+                await StopFinishedSandboxAsync(st, pod, view, ct);
                 return;
             }
 
@@ -62,32 +64,8 @@ public sealed partial class ContainerdRuntime
             }
 
             var target = new Target(st, pod, sandbox, sandboxConfig, ip, folders);
-            foreach (var spec in pod.Spec.InitContainers ?? [])
+            if (!await SyncInitContainersAsync(target, view, ct))
             {
-                var latest = view.Latest(true, spec.Name);
-                if (latest is null || latest.PodSandboxId != sandbox.Id)
-                {
-                    await StartAsync(target, spec, true, latest is null ? 0 : latest.Metadata.Attempt + 1, ct);
-                    return;
-                }
-
-                var status = await StatusAsync(latest.Id, ct);
-                if (status is null || status.State is CriState.ContainerRunning)
-                {
-                    return;
-                }
-
-                if (status.State == CriState.ContainerExited && status.ExitCode == 0)
-                {
-                    continue;
-                }
-
-                if (pod.Spec.RestartPolicy == "Never")
-                {
-                    return;
-                }
-
-                await RestartAsync(target, spec, true, latest, status, ct);
                 return;
             }
 
@@ -133,6 +111,95 @@ public sealed partial class ContainerdRuntime
         }
     }
 
+    /// <summary>
+    /// Init containers in order: a regular one must have succeeded, a sidecar must have started (its
+    /// startup probe passed) before the next one runs. Sidecars that exited are restarted (with
+    /// back-off) whatever the pod's restartPolicy. True once the app containers may run.
+    /// </summary>
+    private async Task<bool> SyncInitContainersAsync(Target target, PodView view, CancellationToken ct)
+    {
+        var pod = target.Pod;
+        var sandbox = target.Sandbox;
+        // Once an app container ran in this sandbox initialisation is over: only sidecars are kept running.
+        var initialized = (pod.Spec.Containers ?? []).Any(c => view.Latest(false, c.Name) is { } l && l.PodSandboxId == sandbox.Id);
+        foreach (var spec in pod.Spec.InitContainers ?? [])
+        {
+            var sidecar = spec.IsSidecar();
+            var latest = view.Latest(true, spec.Name);
+            if (latest is null || latest.PodSandboxId != sandbox.Id)
+            {
+                if (initialized && !sidecar)
+                {
+                    continue;
+                }
+
+                var started = await StartAsync(target, spec, true, latest is null ? 0 : latest.Metadata.Attempt + 1, ct);
+                if (!initialized && (!sidecar || !started || (spec.StartupProbe is not null && _startup is not null)))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            var status = await StatusAsync(latest.Id, ct);
+            if (sidecar)
+            {
+                if (status is null || status.State is CriState.ContainerCreated or CriState.ContainerUnknown)
+                {
+                    if (!initialized)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (status.State == CriState.ContainerRunning)
+                {
+                    if (!initialized && !SidecarStarted(target, spec, latest.Id))
+                    {
+                        // The next init container waits for the startup probe; its result wakes the pod.
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                await RestartAsync(target, spec, true, latest, status, ct);
+                if (!initialized)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (initialized || status is { State: CriState.ContainerExited, ExitCode: 0 })
+            {
+                continue;
+            }
+
+            if (status is null || status.State is CriState.ContainerRunning)
+            {
+                return false;
+            }
+
+            if (pod.Spec.RestartPolicy == "Never")
+            {
+                return false;
+            }
+
+            await RestartAsync(target, spec, true, latest, status, ct);
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool SidecarStarted(Target target, V1Container spec, string id) =>
+        spec.StartupProbe is null || _startup is null || _startup.IsStarted(target.State.Uid, spec, ContainerId(id));
+
     private static bool ShouldRestart(V1Pod pod, ContainerStatus status) => pod.Spec.RestartPolicy switch
     {
         "Never" => false,
@@ -151,7 +218,7 @@ public sealed partial class ContainerdRuntime
 
         if (policy == "Never")
         {
-            foreach (var init in pod.Spec.InitContainers ?? [])
+            foreach (var init in (pod.Spec.InitContainers ?? []).Where(c => !c.IsSidecar()))
             {
                 var status = view.Latest(true, init.Name) is { } c ? await StatusAsync(c.Id, ct) : null;
                 if (status is not { State: CriState.ContainerExited })
@@ -184,10 +251,12 @@ public sealed partial class ContainerdRuntime
         return true;
     }
 
-    private async Task StopFinishedSandboxAsync(PodView view, CancellationToken ct)
+    private async Task StopFinishedSandboxAsync(PodState st, V1Pod pod, PodView view, CancellationToken ct)
     {
         if (view.Current is { State: PodSandboxState.SandboxReady } sandbox)
         {
+            // The app containers are done: the sidecars are stopped (gracefully, last first), their exits ignored.
+            await StopSidecarsAsync(st, pod, view, _time.GetUtcNow() + TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), ct);
             // A finished pod keeps no IP or pause process, as the kubelet kills terminal pods' sandboxes.
             await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
             Changed(view.Uid);
