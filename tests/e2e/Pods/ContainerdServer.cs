@@ -5,6 +5,7 @@ using KubeWeb.Agent.Runtime.Containerd;
 using KubeWeb.E2E.Infrastructure;
 using KubeWeb.Host.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeWeb.E2E.Pods;
 
@@ -91,9 +92,13 @@ public sealed class ContainerdServer : IAsyncLifetime
         var config = Server?.LocalAgent?.Containerd?.Config;
         try
         {
-            if (Server?.LocalAgent is { } local)
+            if (Server?.LocalAgent is { } local && local.Agent.Nodes[0].Runtime is ContainerdRuntime agentRuntime)
             {
-                var runtime = local.Agent.Nodes[0].Runtime;
+                // The agent first: its pod workers would re-sync pods still in the API (a new sandbox,
+                // a token tmpfs) while they are removed here. containerd keeps running until the server stops.
+                var options = agentRuntime.Options;
+                await local.Agent.DisposeAsync();
+                await using var runtime = await ContainerdRuntime.ConnectAsync(options, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
                 foreach (var pod in await runtime.ListPodsAsync(CancellationToken.None))
                 {
                     await runtime.KillPodAsync(pod.Uid, TimeSpan.Zero, CancellationToken.None);

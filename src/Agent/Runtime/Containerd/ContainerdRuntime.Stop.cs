@@ -116,9 +116,34 @@ public sealed partial class ContainerdRuntime
 
     private static bool IsInit(Container c) => c.Labels.TryGetValue(CriLabels.InitContainer, out var i) && i == "true";
 
-    /// <summary>Removes the pod's sandboxes (and so its containers and IP), log folder, pod folder and pod cgroups.</summary>
+    /// <summary>
+    /// Removes the pod's sandboxes (and so its containers and IP), log folder, pod folder and pod
+    /// cgroups. Exclusive with the pod's sync passes: it waits for one in flight, and one that begins
+    /// meanwhile finds the pod being torn down and creates nothing (no sandbox, no volume mounted into
+    /// a folder being deleted).
+    /// </summary>
     public async Task RemovePodAsync(string podUid, CancellationToken ct)
     {
+        var st = State(podUid);
+        await st.Gate.WaitAsync(ct);
+        try
+        {
+            st.Killing = true;
+            await RemoveLockedAsync(st, ct);
+        }
+        finally
+        {
+            // Forgotten only once everything is gone: until then a sync finds this state and its Killing.
+            _pods.TryRemove(new KeyValuePair<string, PodState>(podUid, st));
+            st.Gate.Release();
+        }
+
+        Changed(podUid);
+    }
+
+    private async Task RemoveLockedAsync(PodState st, CancellationToken ct)
+    {
+        var podUid = st.Uid;
         var view = await ObserveAsync(podUid, ct);
         foreach (var sandbox in view.Sandboxes)
         {
@@ -138,12 +163,7 @@ public sealed partial class ContainerdRuntime
             _preStopRan.TryRemove(c.Id, out _);
         }
 
-        if (_pods.TryRemove(podUid, out var st))
-        {
-            st.Timer?.Dispose();
-            st.Killed.Dispose();
-        }
-
+        st.Timer?.Dispose();
         _tokens.Forget(podUid);
 
         try
@@ -167,7 +187,6 @@ public sealed partial class ContainerdRuntime
         }
 
         PodCgroups.Remove(_options.CgroupFsRoot, SandboxConfigFactory.CgroupParent(_options, podUid), _log);
-        Changed(podUid);
     }
 }
 
