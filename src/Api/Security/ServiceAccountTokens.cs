@@ -24,7 +24,7 @@ public sealed record BoundObject(string Kind, string Name, string Uid);
 /// Issues and checks bound service account tokens as kube-apiserver does: RS256 JWTs signed with
 /// the service-account key (kept in the data dir, so tokens survive restarts), issuer
 /// <see cref="Issuer"/>, subject <c>system:serviceaccount:NS:NAME</c> and the private
-/// <c>kubernetes.io</c> claim naming the namespace, the account and the bound pod or secret. A token
+/// <c>kubernetes.io</c> claim naming the namespace, the account, the bound pod (and its node) or secret. A token
 /// is accepted while it has not expired, its audience is the API's, and the account (and bound
 /// object) still exist with the uids it names.
 /// </summary>
@@ -36,6 +36,16 @@ public sealed class ServiceAccountTokens
     public const long MinExpirationSeconds = 600;
 
     public const long DefaultExpirationSeconds = 3600;
+
+    /// <summary>
+    /// The lifetime the kubelet asks for kube-api-access tokens (an hour and 7 seconds): such a pod-bound
+    /// token for the API's audience is extended to <see cref="ExtendedExpirationSeconds"/> with a
+    /// <c>warnafter</c> at the requested hour, so old clients that never reload it keep working.
+    /// </summary>
+    public const long WarnOnlyExpirationSeconds = 3607;
+
+    /// <summary>Upstream's extension (<c>--service-account-extend-token-expiration</c>): a year.</summary>
+    public const long ExtendedExpirationSeconds = 365L * 24 * 60 * 60;
 
     private const string PrivateClaim = "kubernetes.io";
 
@@ -60,7 +70,12 @@ public sealed class ServiceAccountTokens
         _time = time;
     }
 
-    /// <summary>A signed token for <paramref name="account"/>; the caller has validated the request.</summary>
+    /// <summary>
+    /// A signed token for <paramref name="account"/>; the caller has validated the request. As
+    /// kube-apiserver: a pod-bound token also names the pod's node, and a kube-api-access request
+    /// (<see cref="WarnOnlyExpirationSeconds"/>) is extended with a <c>warnafter</c>.
+    /// <c>Expires</c> is what TokenRequest's status reports: the requested lifetime, even when extended.
+    /// </summary>
     public (string Token, DateTimeOffset Expires) Issue(V1ServiceAccount account, IReadOnlyList<string>? audiences, long expirationSeconds, BoundObject? bound)
     {
         var now = _time.GetUtcNow();
@@ -70,11 +85,25 @@ public sealed class ServiceAccountTokens
         var kubernetes = new Dictionary<string, object>
         {
             ["namespace"] = ns,
-            ["serviceaccount"] = new Dictionary<string, object> { ["name"] = account.Metadata.Name, ["uid"] = account.Metadata.Uid },
+            ["serviceaccount"] = Ref(account.Metadata.Name, account.Metadata.Uid),
         };
         if (bound is not null)
         {
-            kubernetes[bound.Kind == "Pod" ? "pod" : "secret"] = new Dictionary<string, object> { ["name"] = bound.Name, ["uid"] = bound.Uid };
+            kubernetes[bound.Kind == "Pod" ? "pod" : "secret"] = Ref(bound.Name, bound.Uid);
+        }
+
+        if (bound?.Kind == "Pod" && _lookup("pods", ns, bound.Name) is V1Pod { Spec.NodeName: { Length: > 0 } nodeName }
+            && _lookup("nodes", "", nodeName) is { } node)
+        {
+            kubernetes["node"] = Ref(node.Metadata.Name, node.Metadata.Uid);
+        }
+
+        var tokenExpires = expires;
+        var apiAudience = audiences is not { Count: > 0 } || audiences.All(a => a == Issuer);
+        if (bound?.Kind == "Pod" && expirationSeconds == WarnOnlyExpirationSeconds && apiAudience)
+        {
+            tokenExpires = nowSeconds.AddSeconds(ExtendedExpirationSeconds);
+            kubernetes["warnafter"] = expires.ToUnixTimeSeconds();
         }
 
         var claims = new Dictionary<string, object>
@@ -89,7 +118,7 @@ public sealed class ServiceAccountTokens
             Issuer = Issuer,
             IssuedAt = nowSeconds.UtcDateTime,
             NotBefore = nowSeconds.UtcDateTime,
-            Expires = expires.UtcDateTime,
+            Expires = tokenExpires.UtcDateTime,
             Claims = claims,
             SigningCredentials = _signing,
         });
@@ -149,6 +178,8 @@ public sealed class ServiceAccountTokens
 
         return new ServiceAccountUser(ns, saName, saUid!, podName);
     }
+
+    private static Dictionary<string, object> Ref(string name, string uid) => new() { ["name"] = name, ["uid"] = uid };
 
     private static string? Str(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
