@@ -34,7 +34,7 @@ internal static class PodStatusBuilder
 
         var status = new V1PodStatus
         {
-            Phase = Phase(pod, containers, rt),
+            Phase = Phase(pod, containers, sidecars, rt),
             HostIP = hostIp,
             HostIPs = [new V1HostIP { Ip = hostIp }],
             PodIP = rt?.Ip,
@@ -62,7 +62,7 @@ internal static class PodStatusBuilder
     public static bool AllStopped(RuntimePod? rt) =>
         rt is null || (rt.StoppedAt is not null && rt.Containers.All(c => c.State == ContainerState.Exited));
 
-    private static string Phase(V1Pod pod, List<V1ContainerStatus> containers, RuntimePod? rt)
+    private static string Phase(V1Pod pod, List<V1ContainerStatus> containers, List<V1ContainerStatus> sidecars, RuntimePod? rt)
     {
         if (rt is null || containers.Count == 0)
         {
@@ -87,6 +87,12 @@ internal static class PodStatusBuilder
         var ran = containers.Any(c => c.State?.Terminated is not null || c.LastState?.Terminated is not null);
         if (terminated == containers.Count)
         {
+            if (sidecars.Any(c => c.State?.Running is not null))
+            {
+                // The kubelet's getPhase counts running sidecars: terminal only once they have been stopped too.
+                return "Running";
+            }
+
             return policy switch
             {
                 "Always" => "Running",

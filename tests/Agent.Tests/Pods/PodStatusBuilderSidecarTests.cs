@@ -94,6 +94,16 @@ public sealed class PodStatusBuilderSidecarTests
     }
 
     [Fact]
+    public void JobStylePod_StaysRunning_UntilItsSidecarsHaveStopped()
+    {
+        var rt = Rt(Exited("setup", 0, init: true), Running("proxy", init: true), Exited("app", 0));
+
+        var status = PodStatusBuilder.Build(Pod("Never"), rt, "10.0.0.1");
+
+        Assert.Equal("Running", status.Phase);
+    }
+
+    [Fact]
     public void NeverPod_SidecarFailingDuringInit_DoesNotFailThePod()
     {
         var status = PodStatusBuilder.Build(Pod("Never"), Rt(Exited("setup", 0, init: true), Exited("proxy", 1, init: true)), "10.0.0.1");
