@@ -15,6 +15,35 @@ public sealed record ServiceAccountUser(string Namespace, string Name, string Ui
     public string UserName => $"system:serviceaccount:{Namespace}:{Name}";
 
     public IReadOnlyList<string> Groups => ["system:serviceaccounts", $"system:serviceaccounts:{Namespace}", "system:authenticated"];
+
+    public string? PodUid { get; init; }
+
+    public string? NodeName { get; init; }
+
+    public string? NodeUid { get; init; }
+
+    /// <summary>The token's <c>jti</c>.</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>The user's extra as kube-apiserver sets it for service account tokens (bound pod and node, credential id), or null.</summary>
+    public Dictionary<string, IList<string>>? Extra()
+    {
+        var extra = new Dictionary<string, IList<string>>(StringComparer.Ordinal);
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                extra["authentication.kubernetes.io/" + key] = [value];
+            }
+        }
+
+        Add("credential-id", TokenId is null ? null : "JTI=" + TokenId);
+        Add("node-name", NodeName);
+        Add("node-uid", NodeUid);
+        Add("pod-name", PodName);
+        Add("pod-uid", PodUid);
+        return extra.Count > 0 ? extra : null;
+    }
 }
 
 /// <summary>The object a token is bound to: it stops working once that object is gone.</summary>
@@ -176,7 +205,14 @@ public sealed class ServiceAccountTokens
             return null;
         }
 
-        return new ServiceAccountUser(ns, saName, saUid!, podName);
+        var (nodeName, nodeUid) = Ref(k8sClaim, "node");
+        return new ServiceAccountUser(ns, saName, saUid!, podName)
+        {
+            PodUid = podUid,
+            NodeName = nodeName,
+            NodeUid = nodeUid,
+            TokenId = string.IsNullOrEmpty(jwt.Id) ? null : jwt.Id,
+        };
     }
 
     private static Dictionary<string, object> Ref(string name, string uid) => new() { ["name"] = name, ["uid"] = uid };

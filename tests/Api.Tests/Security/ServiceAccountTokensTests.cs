@@ -128,6 +128,26 @@ public class ServiceAccountTokensTests
     }
 
     [Fact]
+    public async Task Authenticate_PodBoundToken_CarriesThePodNodeAndCredentialIdAsExtra()
+    {
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        pod.Spec = new V1PodSpec { NodeName = "worker-1" };
+        var node = new V1Node { Metadata = new V1ObjectMeta { Name = "worker-1", Uid = Guid.NewGuid().ToString() } };
+        _objects["nodes//worker-1"] = node;
+        var tokens = Tokens();
+        var (token, _) = tokens.Issue(sa, null, 3600, new BoundObject("Pod", "web-1", pod.Metadata.Uid));
+
+        var extra = (await tokens.AuthenticateAsync(token))!.Extra()!;
+
+        Assert.Equal(["web-1"], extra["authentication.kubernetes.io/pod-name"]);
+        Assert.Equal([pod.Metadata.Uid], extra["authentication.kubernetes.io/pod-uid"]);
+        Assert.Equal(["worker-1"], extra["authentication.kubernetes.io/node-name"]);
+        Assert.Equal([node.Metadata.Uid], extra["authentication.kubernetes.io/node-uid"]);
+        Assert.Equal(["JTI=" + Payload(token).GetProperty("jti").GetString()], extra["authentication.kubernetes.io/credential-id"]);
+    }
+
+    [Fact]
     public async Task Issue_KubeApiAccessRequest_IsExtendedToAYear_WithWarnAfterAtTheRequestedLifetime()
     {
         var sa = Account();
