@@ -99,10 +99,15 @@ public sealed class ContainerdServer : IAsyncLifetime
                 var options = agentRuntime.Options;
                 await local.Agent.DisposeAsync();
                 await using var runtime = await ContainerdRuntime.ConnectAsync(options, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
-                foreach (var pod in await runtime.ListPodsAsync(CancellationToken.None))
+                // Pods CRI still holds, and pod folders a removal cut short by the agent's stop left behind
+                // (the sandbox gone, a token tmpfs still mounted).
+                var uids = (await runtime.ListPodsAsync(CancellationToken.None)).Select(p => p.Uid)
+                    .Concat(Directory.Exists(options.PodsDir) ? Directory.GetDirectories(options.PodsDir).Select(Path.GetFileName).OfType<string>() : [])
+                    .Distinct(StringComparer.Ordinal);
+                foreach (var uid in uids)
                 {
-                    await runtime.KillPodAsync(pod.Uid, TimeSpan.Zero, CancellationToken.None);
-                    await runtime.RemovePodAsync(pod.Uid, CancellationToken.None);
+                    await runtime.KillPodAsync(uid, TimeSpan.Zero, CancellationToken.None);
+                    await runtime.RemovePodAsync(uid, CancellationToken.None);
                 }
             }
         }

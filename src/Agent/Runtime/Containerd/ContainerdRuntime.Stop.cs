@@ -144,25 +144,38 @@ public sealed partial class ContainerdRuntime
     private async Task RemoveLockedAsync(PodState st, CancellationToken ct)
     {
         var podUid = st.Uid;
-        var view = await ObserveAsync(podUid, ct);
-        foreach (var sandbox in view.Sandboxes)
+        try
         {
-            try
+            var view = await ObserveAsync(podUid, ct);
+            foreach (var sandbox in view.Sandboxes)
             {
-                await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
-                await _cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                try
+                {
+                    await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                    await _cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                }
+                catch (RpcException e) when (CriClient.IsNotFound(e))
+                {
+                }
             }
-            catch (RpcException e) when (CriClient.IsNotFound(e))
+
+            foreach (var c in view.Containers.Values.SelectMany(l => l))
             {
+                _exited.TryRemove(c.Id, out _);
+                _preStopRan.TryRemove(c.Id, out _);
             }
         }
-
-        foreach (var c in view.Containers.Values.SelectMany(l => l))
+        finally
         {
-            _exited.TryRemove(c.Id, out _);
-            _preStopRan.TryRemove(c.Id, out _);
+            // Local and quick, so done even when the agent stops mid-removal: no tmpfs is left mounted
+            // in a pod folder that no sandbox leads back to.
+            RemoveLocal(st);
         }
+    }
 
+    private void RemoveLocal(PodState st)
+    {
+        var podUid = st.Uid;
         st.Timer?.Dispose();
         _tokens.Forget(podUid);
 
