@@ -92,16 +92,17 @@ public sealed class SidecarTests(ContainerdFixture fixture)
     }
 
     [Fact]
-    public async Task KillPod_StopsTheAppFirst_ThenTheSidecarsInReverseOrder()
+    public async Task KillPod_StopsTheAppFirst_ThenTheSidecarsInReverseOrder_RunningTheirPreStopHooks()
     {
+        var preStop = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["sh", "-c", "echo second-prestop >> /work/stopped"] } } };
         var pod = Pod("sc-stop", "Always",
-            [Sidecar("first", UntilTerm("first")), Sidecar("second", UntilTerm("second"))],
+            [Sidecar("first", UntilTerm("first")), Sidecar("second", UntilTerm("second")) with { Lifecycle = preStop }],
             [Busybox("app", UntilTerm("app"))]);
         await fixture.RunUntilAsync(pod, s => s.Phase == "Running" && s.Conditions.Any(c => c.Type == "Ready" && c.Status == "True"));
 
         await fixture.Runtime.KillPodAsync(pod.Metadata.Uid, TimeSpan.FromSeconds(10), CancellationToken.None);
 
-        Assert.Equal("app\nsecond\nfirst\n", await File.ReadAllTextAsync(WorkFile(pod, "stopped")));
+        Assert.Equal("app\nsecond-prestop\nsecond\nfirst\n", await File.ReadAllTextAsync(WorkFile(pod, "stopped")));
         await RemoveAsync(pod);
     }
 
