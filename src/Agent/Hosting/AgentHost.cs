@@ -13,6 +13,7 @@ namespace KubeWeb.Agent.Hosting;
 public sealed class AgentHost : IAsyncDisposable
 {
     private readonly List<NodeAgent> _nodes;
+    private int _disposed;
 
     private AgentHost(List<NodeAgent> nodes) => _nodes = nodes;
 
@@ -96,8 +97,14 @@ public sealed class AgentHost : IAsyncDisposable
         };
     }
 
+    /// <summary>Stops the node agents and their runtimes (pods keep running); later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
         foreach (var runtime in _nodes.Select(n => n.Runtime).OfType<IAsyncDisposable>())
         {

@@ -62,6 +62,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         if (runtime is IContainerProbeTarget probeTarget)
         {
             _probes = new ProbeManager(probeTarget, _events, time, loggers.CreateLogger<ProbeManager>());
+            probeTarget.UseStartupResults(_probes);
         }
 
         _workers = new PodWorkers(new PodWorkerContext(runtime, _statuses, config.NodeIp, time, loggers.CreateLogger<PodWorker>(), _probes));

@@ -19,15 +19,22 @@ internal static class PodStatusBuilder
     {
         var created = rt?.CreatedAt ?? pod.Metadata.CreationTimestamp ?? DateTime.UnixEpoch;
         var containers = (pod.Spec.Containers ?? []).Select(c => ContainerStatus(c, rt, init: false, pod.Metadata.Uid, probes)).ToList();
-        var inits = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, rt, init: true, pod.Metadata.Uid, null)).ToList();
-        var initialized = inits.All(s => s.State?.Terminated?.ExitCode == 0);
-        var ready = containers.Count > 0 && containers.All(c => c.Ready) && rt?.StoppedAt is null;
-        var readySince = containers.Select(c => c.State?.Running?.StartedAt).Where(t => t is not null).DefaultIfEmpty(created).Max() ?? created;
-        var notReady = string.Join(' ', containers.Where(c => !c.Ready).Select(c => c.Name));
+        var inits = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, rt, init: true, pod.Metadata.Uid, c.IsSidecar() ? probes : null, c.IsSidecar())).ToList();
+        var sidecars = inits.Where((_, i) => pod.Spec.InitContainers![i].IsSidecar()).ToList();
+        // The kubelet: initialized once every regular init container succeeded and every sidecar started,
+        // and for good once an app container ran (a sidecar restarting later changes nothing).
+        var incomplete = inits.Where((s, i) => pod.Spec.InitContainers![i].IsSidecar() ? s.Started != true : s.State?.Terminated?.ExitCode != 0).ToList();
+        var initialized = incomplete.Count == 0
+            || containers.Any(c => c.State?.Running is not null || c.State?.Terminated is not null || c.LastState?.Terminated is not null);
+        // Sidecars count for readiness (listed first, as the kubelet does).
+        var longRunning = sidecars.Concat(containers).ToList();
+        var ready = containers.Count > 0 && longRunning.All(c => c.Ready) && rt?.StoppedAt is null;
+        var readySince = longRunning.Select(c => c.State?.Running?.StartedAt).Where(t => t is not null).DefaultIfEmpty(created).Max() ?? created;
+        var notReady = string.Join(' ', longRunning.Where(c => !c.Ready).Select(c => c.Name));
 
         var status = new V1PodStatus
         {
-            Phase = Phase(pod, containers, rt),
+            Phase = Phase(pod, containers, sidecars, rt),
             HostIP = hostIp,
             HostIPs = [new V1HostIP { Ip = hostIp }],
             PodIP = rt?.Ip,
@@ -40,7 +47,7 @@ internal static class PodStatusBuilder
             [
                 Condition("PodReadyToStartContainers", rt is { SandboxReady: true }, rt?.StoppedAt ?? created),
                 Condition("Initialized", initialized, created, initialized ? null : "ContainersNotInitialized",
-                    initialized ? null : $"containers with incomplete status: [{string.Join(' ', inits.Where(s => s.State?.Terminated?.ExitCode != 0).Select(s => s.Name))}]"),
+                    initialized ? null : $"containers with incomplete status: [{string.Join(' ', incomplete.Select(s => s.Name))}]"),
                 Condition("Ready", ready, ready ? readySince : rt?.StoppedAt ?? created, ready ? null : "ContainersNotReady",
                     ready ? null : $"containers with unready status: [{notReady}]"),
                 Condition("ContainersReady", ready, ready ? readySince : rt?.StoppedAt ?? created, ready ? null : "ContainersNotReady",
@@ -55,7 +62,7 @@ internal static class PodStatusBuilder
     public static bool AllStopped(RuntimePod? rt) =>
         rt is null || (rt.StoppedAt is not null && rt.Containers.All(c => c.State == ContainerState.Exited));
 
-    private static string Phase(V1Pod pod, List<V1ContainerStatus> containers, RuntimePod? rt)
+    private static string Phase(V1Pod pod, List<V1ContainerStatus> containers, List<V1ContainerStatus> sidecars, RuntimePod? rt)
     {
         if (rt is null || containers.Count == 0)
         {
@@ -80,6 +87,12 @@ internal static class PodStatusBuilder
         var ran = containers.Any(c => c.State?.Terminated is not null || c.LastState?.Terminated is not null);
         if (terminated == containers.Count)
         {
+            if (sidecars.Any(c => c.State?.Running is not null))
+            {
+                // The kubelet's getPhase counts running sidecars: terminal only once they have been stopped too.
+                return "Running";
+            }
+
             return policy switch
             {
                 "Always" => "Running",
@@ -88,7 +101,8 @@ internal static class PodStatusBuilder
             };
         }
 
-        if (policy == "Never" && (pod.Spec.InitContainers ?? []).Count > 0 && rt.Containers.Any(c => c.IsInit && c.State == ContainerState.Exited && c.ExitCode != 0))
+        var regularInits = (pod.Spec.InitContainers ?? []).Where(c => !c.IsSidecar()).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        if (policy == "Never" && rt.Containers.Any(c => c.IsInit && regularInits.Contains(c.Name) && c.State == ContainerState.Exited && c.ExitCode != 0))
         {
             return "Failed";
         }
@@ -96,7 +110,8 @@ internal static class PodStatusBuilder
         return ran && policy != "Never" ? "Running" : "Pending";
     }
 
-    private static V1ContainerStatus ContainerStatus(V1Container spec, RuntimePod? rt, bool init, string podUid, ProbeManager? probes)
+    /// <param name="sidecar">An init container with restartPolicy Always: started and ready as an app container.</param>
+    private static V1ContainerStatus ContainerStatus(V1Container spec, RuntimePod? rt, bool init, string podUid, ProbeManager? probes, bool sidecar = false)
     {
         var c = rt?.Containers.FirstOrDefault(x => x.Name == spec.Name && x.IsInit == init);
         var image = ImageReference.Normalize(spec.Image);
@@ -124,8 +139,8 @@ internal static class PodStatusBuilder
             Image = c.Image,
             ImageID = c.ImageId,
             ContainerID = c.Id.Length > 0 ? c.Id : null,
-            Ready = init ? c.State == ContainerState.Exited && c.ExitCode == 0 : ready,
-            Started = init ? null : started,
+            Ready = init && !sidecar ? c.State == ContainerState.Exited && c.ExitCode == 0 : ready,
+            Started = init && !sidecar ? running : started,
             RestartCount = c.RestartCount,
             State = state,
             LastState = c.Previous is { State: ContainerState.Exited } previous ? State(previous) : null,

@@ -25,4 +25,16 @@ public interface IContainerExec
 public interface IContainerProbeTarget : IContainerExec
 {
     Task KillContainerAsync(V1Pod pod, string containerName, string containerId, TimeSpan grace, string message, CancellationToken ct);
+
+    /// <summary>Hands the runtime the prober's startup results: a sidecar counts as started (and the next init container may run) once its startup probe passed.</summary>
+    void UseStartupResults(IStartupResults results)
+    {
+    }
+}
+
+/// <summary>What the runtime asks the prober.</summary>
+public interface IStartupResults
+{
+    /// <summary>True when <paramref name="spec"/> has no startup probe, or it succeeded for this container id (<c>containerd://...</c>).</summary>
+    bool IsStarted(string podUid, V1Container spec, string containerId);
 }

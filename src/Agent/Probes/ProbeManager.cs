@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubeWeb.Agent.Pods;
 using KubeWeb.Agent.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ namespace KubeWeb.Agent.Probes;
 /// results the status builder asks for (<see cref="IsStarted"/>, <see cref="IsReady"/>). A result
 /// change raises <see cref="Changed"/> so the pod's worker reports the new status at once.
 /// </summary>
-internal sealed partial class ProbeManager : IAsyncDisposable
+internal sealed partial class ProbeManager : IStartupResults, IAsyncDisposable
 {
     private readonly IContainerProbeTarget _target;
     private readonly IPodEvents _events;
@@ -38,7 +39,7 @@ internal sealed partial class ProbeManager : IAsyncDisposable
     public event Action<string>? Changed;
 
     /// <summary>
-    /// Starts workers for the pod's probes (app containers; init containers are not probed) and hands
+    /// Starts workers for the pod's probes (sidecars and app containers; regular init containers are not probed) and hands
     /// them the containers' current state. A pod being deleted keeps only its readiness probes.
     /// </summary>
     public void Update(V1Pod pod, RuntimePod? rt)
@@ -50,7 +51,7 @@ internal sealed partial class ProbeManager : IAsyncDisposable
         {
             if (!_pods.TryGetValue(uid, out var probes))
             {
-                if (!(pod.Spec.Containers ?? []).Any(HasProbes))
+                if (!Sidecars.LongRunning(pod.Spec).Any(HasProbes))
                 {
                     return;
                 }
@@ -60,7 +61,7 @@ internal sealed partial class ProbeManager : IAsyncDisposable
             }
 
             probes.Pod = pod;
-            foreach (var spec in pod.Spec.Containers ?? [])
+            foreach (var spec in Sidecars.LongRunning(pod.Spec))
             {
                 foreach (var (kind, probe) in Probes(spec))
                 {
@@ -91,7 +92,7 @@ internal sealed partial class ProbeManager : IAsyncDisposable
 
         foreach (var (worker, start) in workers)
         {
-            var c = rt?.Containers.FirstOrDefault(x => !x.IsInit && x.Name == worker.Container.Name);
+            var c = rt?.Containers.FirstOrDefault(x => x.IsInit == worker.Container.IsSidecar() && x.Name == worker.Container.Name);
             worker.Observe(c is null ? null : new ProbedContainer(c.Id, c.State == ContainerState.Running, c.StartedAt, rt!.Ip));
             if (start is { } token && RunWorkers)
             {
@@ -196,7 +197,8 @@ internal sealed partial class ProbeManager : IAsyncDisposable
         }
     }
 
-    private static string FieldPath(ProbeWorker worker) => "spec.containers{" + worker.Container.Name + "}";
+    private static string FieldPath(ProbeWorker worker) =>
+        (worker.Container.IsSidecar() ? "spec.initContainers{" : "spec.containers{") + worker.Container.Name + "}";
 
     private ProbeResult Result(string podUid, string container, ProbeKind kind, string containerId) =>
         Worker(podUid, container, kind) is { } w && w.ResultFor == containerId ? w.Result : ProbeResult.Unknown;

@@ -28,6 +28,7 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
     private readonly Dictionary<string, string> _invalid = new(StringComparer.Ordinal);
     private readonly HashSet<(string Namespace, string Name)> _staleMirrors = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), bool> _seenMirrors = new();
+    private readonly Dictionary<(string Namespace, string Name), DateTimeOffset> _recreateAfter = [];
     private Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
     private volatile HashSet<string> _uids = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
@@ -44,6 +45,12 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
     }
 
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a mirror a user deleted stays absent before it is created again: long enough for a
+    /// waiting <c>kubectl delete</c> to see it gone rather than replaced under the same name.
+    /// </summary>
+    public TimeSpan MirrorRecreateDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>True for the uid of a static pod this node runs (the API-driven workers must leave it alone).</summary>
     public bool IsStatic(string uid) => _uids.Contains(uid);
@@ -150,9 +157,21 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
             }
         }
 
-        var seen = _time.GetUtcNow().UtcDateTime;
+        var now = _time.GetUtcNow();
+        var seen = now.UtcDateTime;
         foreach (var pod in _pods.Values)
         {
+            var key = (pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+            if (_recreateAfter.TryGetValue(key, out var after))
+            {
+                if (now < after)
+                {
+                    continue;
+                }
+
+                _recreateAfter.Remove(key);
+            }
+
             var mirror = StaticPodManifest.Mirror(pod, seen);
             var request = new MirrorPodRequest(pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Metadata.Uid, Encoding.UTF8.GetString(KubeJson.SerializeToUtf8(mirror)));
             var result = await _client.SyncMirrorPodAsync(request, ct);
@@ -174,6 +193,24 @@ internal sealed partial class StaticPodManager : IAsyncDisposable
 
                 _statuses.SetMirror(pod.Metadata.Uid, uid);
             }
+            else
+            {
+                // A user deleted the mirror and the server removed it: the new one comes after a pause.
+                _recreateAfter[key] = now + MirrorRecreateDelay;
+                _ = WakeAfterAsync(MirrorRecreateDelay, ct);
+            }
+        }
+    }
+
+    private async Task WakeAfterAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, ct);
+            _wake.Writer.TryWrite(true);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -36,6 +36,7 @@ internal sealed class MirrorPodWriter(ResourceHandler handler, ObjectStore store
             }
 
             // Out of date or being deleted by a user: the kubelet deletes it outright and recreates it.
+            var userDeleting = existing.Metadata.DeletionTimestamp is not null;
             try
             {
                 await handler.DeleteObjectAsync(_pods, info, new V1DeleteOptions
@@ -47,6 +48,14 @@ internal sealed class MirrorPodWriter(ResourceHandler handler, ObjectStore store
             catch (ApiError e) when (e.Code is 404 or 409)
             {
                 // Deleted or replaced meanwhile: create below, or find the replacement next round.
+            }
+
+            if (userDeleting)
+            {
+                // Recreated by a later call, not this one. `kubectl delete` (1.32) waits by GETting the pod,
+                // then listing and watching its name for a DELETED event: a replacement created between that
+                // GET and LIST looks like the old pod still there, and kubectl would wait forever.
+                return new MirrorPodResult(null, false, null);
             }
         }
 

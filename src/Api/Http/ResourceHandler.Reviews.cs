@@ -43,7 +43,7 @@ public sealed partial class ResourceHandler
                             Username = sa.UserName,
                             Uid = sa.Uid,
                             Groups = [.. sa.Groups],
-                            Extra = sa.PodName is { } pod ? new Dictionary<string, IList<string>> { ["authentication.kubernetes.io/pod-name"] = [pod] } : null,
+                            Extra = sa.Extra(),
                         }
                         : new V1UserInfo { Username = "kubeweb-admin", Groups = ["system:masters", "system:authenticated"] },
                 };

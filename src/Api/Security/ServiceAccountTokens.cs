@@ -15,6 +15,35 @@ public sealed record ServiceAccountUser(string Namespace, string Name, string Ui
     public string UserName => $"system:serviceaccount:{Namespace}:{Name}";
 
     public IReadOnlyList<string> Groups => ["system:serviceaccounts", $"system:serviceaccounts:{Namespace}", "system:authenticated"];
+
+    public string? PodUid { get; init; }
+
+    public string? NodeName { get; init; }
+
+    public string? NodeUid { get; init; }
+
+    /// <summary>The token's <c>jti</c>.</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>The user's extra as kube-apiserver sets it for service account tokens (bound pod and node, credential id), or null.</summary>
+    public Dictionary<string, IList<string>>? Extra()
+    {
+        var extra = new Dictionary<string, IList<string>>(StringComparer.Ordinal);
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                extra["authentication.kubernetes.io/" + key] = [value];
+            }
+        }
+
+        Add("credential-id", TokenId is null ? null : "JTI=" + TokenId);
+        Add("node-name", NodeName);
+        Add("node-uid", NodeUid);
+        Add("pod-name", PodName);
+        Add("pod-uid", PodUid);
+        return extra.Count > 0 ? extra : null;
+    }
 }
 
 /// <summary>The object a token is bound to: it stops working once that object is gone.</summary>
@@ -24,7 +53,7 @@ public sealed record BoundObject(string Kind, string Name, string Uid);
 /// Issues and checks bound service account tokens as kube-apiserver does: RS256 JWTs signed with
 /// the service-account key (kept in the data dir, so tokens survive restarts), issuer
 /// <see cref="Issuer"/>, subject <c>system:serviceaccount:NS:NAME</c> and the private
-/// <c>kubernetes.io</c> claim naming the namespace, the account and the bound pod or secret. A token
+/// <c>kubernetes.io</c> claim naming the namespace, the account, the bound pod (and its node) or secret. A token
 /// is accepted while it has not expired, its audience is the API's, and the account (and bound
 /// object) still exist with the uids it names.
 /// </summary>
@@ -36,6 +65,16 @@ public sealed class ServiceAccountTokens
     public const long MinExpirationSeconds = 600;
 
     public const long DefaultExpirationSeconds = 3600;
+
+    /// <summary>
+    /// The lifetime the kubelet asks for kube-api-access tokens (an hour and 7 seconds): such a pod-bound
+    /// token for the API's audience is extended to <see cref="ExtendedExpirationSeconds"/> with a
+    /// <c>warnafter</c> at the requested hour, so old clients that never reload it keep working.
+    /// </summary>
+    public const long WarnOnlyExpirationSeconds = 3607;
+
+    /// <summary>Upstream's extension (<c>--service-account-extend-token-expiration</c>): a year.</summary>
+    public const long ExtendedExpirationSeconds = 365L * 24 * 60 * 60;
 
     private const string PrivateClaim = "kubernetes.io";
 
@@ -60,7 +99,12 @@ public sealed class ServiceAccountTokens
         _time = time;
     }
 
-    /// <summary>A signed token for <paramref name="account"/>; the caller has validated the request.</summary>
+    /// <summary>
+    /// A signed token for <paramref name="account"/>; the caller has validated the request. As
+    /// kube-apiserver: a pod-bound token also names the pod's node, and a kube-api-access request
+    /// (<see cref="WarnOnlyExpirationSeconds"/>) is extended with a <c>warnafter</c>.
+    /// <c>Expires</c> is what TokenRequest's status reports: the requested lifetime, even when extended.
+    /// </summary>
     public (string Token, DateTimeOffset Expires) Issue(V1ServiceAccount account, IReadOnlyList<string>? audiences, long expirationSeconds, BoundObject? bound)
     {
         var now = _time.GetUtcNow();
@@ -70,11 +114,25 @@ public sealed class ServiceAccountTokens
         var kubernetes = new Dictionary<string, object>
         {
             ["namespace"] = ns,
-            ["serviceaccount"] = new Dictionary<string, object> { ["name"] = account.Metadata.Name, ["uid"] = account.Metadata.Uid },
+            ["serviceaccount"] = Ref(account.Metadata.Name, account.Metadata.Uid),
         };
         if (bound is not null)
         {
-            kubernetes[bound.Kind == "Pod" ? "pod" : "secret"] = new Dictionary<string, object> { ["name"] = bound.Name, ["uid"] = bound.Uid };
+            kubernetes[bound.Kind == "Pod" ? "pod" : "secret"] = Ref(bound.Name, bound.Uid);
+        }
+
+        if (bound?.Kind == "Pod" && _lookup("pods", ns, bound.Name) is V1Pod { Spec.NodeName: { Length: > 0 } nodeName }
+            && _lookup("nodes", "", nodeName) is { } node)
+        {
+            kubernetes["node"] = Ref(node.Metadata.Name, node.Metadata.Uid);
+        }
+
+        var tokenExpires = expires;
+        var apiAudience = audiences is not { Count: > 0 } || audiences.All(a => a == Issuer);
+        if (bound?.Kind == "Pod" && expirationSeconds == WarnOnlyExpirationSeconds && apiAudience)
+        {
+            tokenExpires = nowSeconds.AddSeconds(ExtendedExpirationSeconds);
+            kubernetes["warnafter"] = expires.ToUnixTimeSeconds();
         }
 
         var claims = new Dictionary<string, object>
@@ -89,7 +147,7 @@ public sealed class ServiceAccountTokens
             Issuer = Issuer,
             IssuedAt = nowSeconds.UtcDateTime,
             NotBefore = nowSeconds.UtcDateTime,
-            Expires = expires.UtcDateTime,
+            Expires = tokenExpires.UtcDateTime,
             Claims = claims,
             SigningCredentials = _signing,
         });
@@ -147,8 +205,17 @@ public sealed class ServiceAccountTokens
             return null;
         }
 
-        return new ServiceAccountUser(ns, saName, saUid!, podName);
+        var (nodeName, nodeUid) = Ref(k8sClaim, "node");
+        return new ServiceAccountUser(ns, saName, saUid!, podName)
+        {
+            PodUid = podUid,
+            NodeName = nodeName,
+            NodeUid = nodeUid,
+            TokenId = string.IsNullOrEmpty(jwt.Id) ? null : jwt.Id,
+        };
     }
+
+    private static Dictionary<string, object> Ref(string name, string uid) => new() { ["name"] = name, ["uid"] = uid };
 
     private static string? Str(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -65,7 +65,8 @@ public static class AgentHubProtocol
 
     /// <summary>
     /// <c>MirrorPodResult SyncMirrorPod(MirrorPodRequest)</c>: creates the mirror pod of a static pod,
-    /// replaces one with another hash or being deleted, and returns its uid (node-scoped).
+    /// replaces one with another hash, removes one a user is deleting (no uid: created by a later call),
+    /// and returns its uid (node-scoped).
     /// </summary>
     public const string SyncMirrorPod = nameof(SyncMirrorPod);
 

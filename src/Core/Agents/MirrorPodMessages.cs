@@ -11,6 +11,8 @@ public sealed record MirrorPodRequest(string Namespace, string Name, string Hash
 /// <summary>
 /// The mirror pod that now exists: its API uid (statuses are reported under it) and whether this
 /// call created it. <paramref name="Conflict"/> says a pod that is not this node's mirror holds the name.
+/// No uid and no conflict: a mirror a user was deleting was removed; the agent asks again after a
+/// pause (<c>StaticPodManager.MirrorRecreateDelay</c>) for the new one.
 /// </summary>
 public sealed record MirrorPodResult(string? Uid, bool Created, string? Conflict);
 

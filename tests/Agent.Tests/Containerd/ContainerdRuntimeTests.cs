@@ -147,6 +147,42 @@ public sealed class ContainerdRuntimeTests(ContainerdFixture fixture)
     }
 
     [Fact]
+    public async Task RemovePod_WhileASyncIsInFlight_WaitsForIt_AndLeavesNoSandboxOrTmpfsBehind()
+    {
+        var pod = ContainerdFixture.Pod("racer", new V1PodSpec
+        {
+            Volumes = [new V1Volume { Name = "mem", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } }],
+            Containers = [ContainerdFixture.Busybox("main", "exec sleep 3600") with { VolumeMounts = [new V1VolumeMount { Name = "mem", MountPath = "/mem" }] }],
+        });
+
+        // The sync owns the pod from its first step (sandbox, tmpfs, container are still to come)...
+        var sync = fixture.Runtime.SyncPodAsync(pod, CancellationToken.None);
+        // ...so the removal must wait for it rather than tear down beside it.
+        var remove = fixture.Runtime.RemovePodAsync(pod.Metadata.Uid, CancellationToken.None);
+        await Task.WhenAll(sync, remove);
+
+        await AssertGoneAsync(pod);
+
+        // A sync arriving while a removal runs finds the pod torn down and creates nothing.
+        await fixture.Runtime.SyncPodAsync(pod, CancellationToken.None);
+        var removing = fixture.Runtime.RemovePodAsync(pod.Metadata.Uid, CancellationToken.None);
+        var late = fixture.Runtime.SyncPodAsync(pod, CancellationToken.None);
+        await Task.WhenAll(removing, late);
+
+        await AssertGoneAsync(pod);
+    }
+
+    private async Task AssertGoneAsync(V1Pod pod)
+    {
+        var folder = Path.Combine(fixture.Options.PodsDir, pod.Metadata.Uid);
+        var request = new ListPodSandboxRequest { Filter = new PodSandboxFilter() };
+        request.Filter.LabelSelector["io.kubernetes.pod.uid"] = pod.Metadata.Uid;
+        Assert.Empty((await fixture.Runtime.Cri.Runtime.ListPodSandboxAsync(request)).Items);
+        Assert.DoesNotContain(Tmpfs.MountPoints(), m => m.StartsWith(folder, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
     public async Task AgentRestart_AdoptsRunningPods_WithoutRestartingThem()
     {
         var pod = ContainerdFixture.Pod("survivor", new V1PodSpec { Containers = [ContainerdFixture.Busybox("main", "exec sleep 3600")] });

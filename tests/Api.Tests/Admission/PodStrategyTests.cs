@@ -225,6 +225,79 @@ public sealed class PodStrategyTests
         Assert.Equal("BestEffort", pod.Status.QosClass);
     }
 
+    [Theory]
+    [InlineData("lifecycle")]
+    [InlineData("livenessProbe")]
+    [InlineData("readinessProbe")]
+    [InlineData("startupProbe")]
+    public void Create_RegularInitContainerWithHookOrProbe_IsForbidden(string field)
+    {
+        var pod = NewPod();
+        var probe = new V1Probe { Exec = new V1ExecAction { Command = ["true"] } };
+        var init = new V1Container { Name = "init", Image = "busybox" };
+        switch (field)
+        {
+            case "lifecycle":
+                init.Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["true"] } } };
+                break;
+            case "livenessProbe":
+                init.LivenessProbe = probe;
+                break;
+            case "readinessProbe":
+                init.ReadinessProbe = probe;
+                break;
+            default:
+                init.StartupProbe = probe;
+                break;
+        }
+
+        pod.Spec.InitContainers = [init];
+
+        var error = Single(Create(_strategy, pod), "spec.initContainers[0]." + field);
+
+        Assert.Equal("FieldValueForbidden", error.Reason);
+        Assert.Equal("Forbidden: may not be set for init containers without restartPolicy=Always", error.Message);
+    }
+
+    [Fact]
+    public void Create_SidecarWithHooksAndProbes_IsAccepted()
+    {
+        var pod = NewPod();
+        var exec = new V1ExecAction { Command = ["true"] };
+        pod.Spec.InitContainers =
+        [
+            new V1Container
+            {
+                Name = "proxy", Image = "busybox", RestartPolicy = "Always",
+                Lifecycle = new V1Lifecycle { PostStart = new V1LifecycleHandler { Exec = exec }, PreStop = new V1LifecycleHandler { Exec = exec } },
+                StartupProbe = new V1Probe { Exec = exec }, LivenessProbe = new V1Probe { Exec = exec }, ReadinessProbe = new V1Probe { Exec = exec },
+            },
+        ];
+
+        Assert.Empty(Create(_strategy, pod));
+    }
+
+    [Fact]
+    public void Create_SidecarStartupProbeWithSuccessThresholdAboveOne_IsInvalid()
+    {
+        var pod = NewPod();
+        pod.Spec.InitContainers =
+        [
+            new V1Container { Name = "proxy", Image = "busybox", RestartPolicy = "Always", StartupProbe = new V1Probe { Exec = new V1ExecAction { Command = ["true"] }, SuccessThreshold = 2 } },
+        ];
+
+        Assert.Contains(Create(_strategy, pod), e => e.Field == "spec.initContainers[0].startupProbe.successThreshold");
+    }
+
+    [Fact]
+    public void Create_InitContainerRestartPolicyOtherThanAlways_IsNotSupported()
+    {
+        var pod = NewPod();
+        pod.Spec.InitContainers = [new V1Container { Name = "init", Image = "busybox", RestartPolicy = "OnFailure" }];
+
+        Assert.Equal("FieldValueNotSupported", Single(Create(_strategy, pod), "spec.initContainers[0].restartPolicy").Reason);
+    }
+
     [Fact]
     public void QosClass_AnInitContainerWithoutLimits_MakesAGuaranteedAppBurstable()
     {

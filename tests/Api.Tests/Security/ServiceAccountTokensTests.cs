@@ -108,4 +108,79 @@ public class ServiceAccountTokensTests
         Assert.Null(await tokens.AuthenticateAsync(foreign));
         Assert.Null(await tokens.AuthenticateAsync("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."));
     }
+
+    [Fact]
+    public void Issue_PodBoundToken_NamesThePodAndItsNode()
+    {
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        pod.Spec = new V1PodSpec { NodeName = "worker-1" };
+        var node = new V1Node { Metadata = new V1ObjectMeta { Name = "worker-1", Uid = Guid.NewGuid().ToString() } };
+        _objects["nodes//worker-1"] = node;
+
+        var (token, _) = Tokens().Issue(sa, null, 3600, new BoundObject("Pod", "web-1", pod.Metadata.Uid));
+
+        var k8sClaim = Payload(token).GetProperty("kubernetes.io");
+        Assert.Equal(("worker-1", node.Metadata.Uid), (k8sClaim.GetProperty("node").GetProperty("name").GetString(), k8sClaim.GetProperty("node").GetProperty("uid").GetString()));
+        Assert.Equal(pod.Metadata.Uid, k8sClaim.GetProperty("pod").GetProperty("uid").GetString());
+        Assert.Equal(("builder", sa.Metadata.Uid), (k8sClaim.GetProperty("serviceaccount").GetProperty("name").GetString(), k8sClaim.GetProperty("serviceaccount").GetProperty("uid").GetString()));
+        Assert.False(k8sClaim.TryGetProperty("warnafter", out _));
+    }
+
+    [Fact]
+    public async Task Authenticate_PodBoundToken_CarriesThePodNodeAndCredentialIdAsExtra()
+    {
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        pod.Spec = new V1PodSpec { NodeName = "worker-1" };
+        var node = new V1Node { Metadata = new V1ObjectMeta { Name = "worker-1", Uid = Guid.NewGuid().ToString() } };
+        _objects["nodes//worker-1"] = node;
+        var tokens = Tokens();
+        var (token, _) = tokens.Issue(sa, null, 3600, new BoundObject("Pod", "web-1", pod.Metadata.Uid));
+
+        var extra = (await tokens.AuthenticateAsync(token))!.Extra()!;
+
+        Assert.Equal(["web-1"], extra["authentication.kubernetes.io/pod-name"]);
+        Assert.Equal([pod.Metadata.Uid], extra["authentication.kubernetes.io/pod-uid"]);
+        Assert.Equal(["worker-1"], extra["authentication.kubernetes.io/node-name"]);
+        Assert.Equal([node.Metadata.Uid], extra["authentication.kubernetes.io/node-uid"]);
+        Assert.Equal(["JTI=" + Payload(token).GetProperty("jti").GetString()], extra["authentication.kubernetes.io/credential-id"]);
+    }
+
+    [Fact]
+    public async Task Issue_KubeApiAccessRequest_IsExtendedToAYear_WithWarnAfterAtTheRequestedLifetime()
+    {
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        var tokens = Tokens();
+        var issued = _time.GetUtcNow();
+
+        var (token, expires) = tokens.Issue(sa, null, ServiceAccountTokens.WarnOnlyExpirationSeconds, new BoundObject("Pod", "web-1", pod.Metadata.Uid));
+
+        // TokenRequest's status keeps the requested lifetime, so the node refreshes the token as often as ever.
+        Assert.Equal(issued.AddSeconds(3607), expires);
+        var claims = Payload(token);
+        Assert.Equal(issued.AddSeconds(3607).ToUnixTimeSeconds(), claims.GetProperty("kubernetes.io").GetProperty("warnafter").GetInt64());
+        Assert.Equal(issued.AddDays(365).ToUnixTimeSeconds(), claims.GetProperty("exp").GetInt64());
+        _time.Advance(TimeSpan.FromDays(30));
+        Assert.NotNull(await tokens.AuthenticateAsync(token));
+    }
+
+    [Fact]
+    public void Issue_OtherLifetimesAudiencesOrUnboundTokens_AreNotExtended()
+    {
+        var sa = Account();
+        var pod = Pod("team", "web-1");
+        var tokens = Tokens();
+        var bound = new BoundObject("Pod", "web-1", pod.Metadata.Uid);
+
+        foreach (var (audiences, seconds, to) in new (string[]? Audiences, long Seconds, BoundObject? To)[] { (null, 3600, bound), (["vault"], 3607, bound), (null, 3607, null) })
+        {
+            var (token, expires) = tokens.Issue(sa, audiences, seconds, to);
+
+            var claims = Payload(token);
+            Assert.Equal(expires.ToUnixTimeSeconds(), claims.GetProperty("exp").GetInt64());
+            Assert.False(claims.GetProperty("kubernetes.io").TryGetProperty("warnafter", out _));
+        }
+    }
 }

@@ -5,6 +5,7 @@ using KubeWeb.Agent.Runtime.Containerd;
 using KubeWeb.E2E.Infrastructure;
 using KubeWeb.Host.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeWeb.E2E.Pods;
 
@@ -91,13 +92,22 @@ public sealed class ContainerdServer : IAsyncLifetime
         var config = Server?.LocalAgent?.Containerd?.Config;
         try
         {
-            if (Server?.LocalAgent is { } local)
+            if (Server?.LocalAgent is { } local && local.Agent.Nodes[0].Runtime is ContainerdRuntime agentRuntime)
             {
-                var runtime = local.Agent.Nodes[0].Runtime;
-                foreach (var pod in await runtime.ListPodsAsync(CancellationToken.None))
+                // The agent first: its pod workers would re-sync pods still in the API (a new sandbox,
+                // a token tmpfs) while they are removed here. containerd keeps running until the server stops.
+                var options = agentRuntime.Options;
+                await local.Agent.DisposeAsync();
+                await using var runtime = await ContainerdRuntime.ConnectAsync(options, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
+                // Pods CRI still holds, and pod folders a removal cut short by the agent's stop left behind
+                // (the sandbox gone, a token tmpfs still mounted).
+                var uids = (await runtime.ListPodsAsync(CancellationToken.None)).Select(p => p.Uid)
+                    .Concat(Directory.Exists(options.PodsDir) ? Directory.GetDirectories(options.PodsDir).Select(Path.GetFileName).OfType<string>() : [])
+                    .Distinct(StringComparer.Ordinal);
+                foreach (var uid in uids)
                 {
-                    await runtime.KillPodAsync(pod.Uid, TimeSpan.Zero, CancellationToken.None);
-                    await runtime.RemovePodAsync(pod.Uid, CancellationToken.None);
+                    await runtime.KillPodAsync(uid, TimeSpan.Zero, CancellationToken.None);
+                    await runtime.RemovePodAsync(uid, CancellationToken.None);
                 }
             }
         }

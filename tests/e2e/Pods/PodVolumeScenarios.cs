@@ -68,6 +68,14 @@ public sealed class PodVolumeScenarios(ContainerdServer fixture, ITestOutputHelp
         Assert.Contains("BEGIN CERTIFICATE", await Ok(["exec", "mem", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"]));
         var whoami = await Ok(["--token", token, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/pod-name}"]);
         Assert.Equal("system:serviceaccount:default:default [\"mem\"]", whoami);
+        Assert.Equal("[\"local\"]", await Ok(["--token", token, "auth", "whoami", "-o", "jsonpath={.status.userInfo.extra.authentication\\.kubernetes\\.io/node-name}"]));
+        // As kube-apiserver extends kube-api-access tokens: valid a year, warnafter at the requested 3607 s.
+        var payload = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(Base64(token.Split('.')[1]))).RootElement;
+        var iat = payload.GetProperty("iat").GetInt64();
+        Assert.Equal(365L * 24 * 3600, payload.GetProperty("exp").GetInt64() - iat);
+        Assert.Equal(3607, payload.GetProperty("kubernetes.io").GetProperty("warnafter").GetInt64() - iat);
+        Assert.Equal("mem", payload.GetProperty("kubernetes.io").GetProperty("pod").GetProperty("name").GetString());
+        Assert.Equal("local", payload.GetProperty("kubernetes.io").GetProperty("node").GetProperty("name").GetString());
 
         var podDir = Path.Combine(Runtime.Options.PodsDir, uid);
         Assert.Contains(Tmpfs.MountPoints(), p => p.StartsWith(podDir + "/", StringComparison.Ordinal));
@@ -95,6 +103,8 @@ public sealed class PodVolumeScenarios(ContainerdServer fixture, ITestOutputHelp
         await Ok(["delete", "pod", "later", "--grace-period=1"]);
         await Ok(["delete", "configmap", "arrives-later"]);
     }
+
+    private static string Base64(string url) => url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (url.Length % 4)) % 4);
 
     private static string Pod(string name, string script, string volume) => $"""
         apiVersion: v1

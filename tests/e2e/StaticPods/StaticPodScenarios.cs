@@ -4,8 +4,10 @@ using k8s.Models;
 using KubeWeb.Agent.Connection;
 using KubeWeb.Agent.Hosting;
 using KubeWeb.Agent.Runtime.Simulated;
+using KubeWeb.Core.Agents;
 using KubeWeb.E2E.Infrastructure;
 using KubeWeb.Host.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -114,14 +116,23 @@ public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper out
         Assert.True(await EventuallyAsync(async () => (top = await _kubectl.RunAsync("top", "pod", "web-static-node", "-n", "default", "--no-headers")).ExitCode == 0),
             $"kubectl top should show the static pod\n{top}");
 
-        // Deleting the mirror through the API: it comes back (new uid), the container keeps running.
-        (await _kubectl.RunAsync("delete", "pod", "web-static-node", "-n", "default", "--wait=false")).Succeeded();
-        var recreated = await RunningMirrorAsync(m => m.Metadata.Uid != mirror.Metadata.Uid);
-        Assert.Equal(hash, recreated.Metadata.Annotations["kubernetes.io/config.hash"]);
-        var status = Assert.Single(recreated.Status.ContainerStatuses);
-        Assert.Equal(containerId, status.ContainerID);
-        Assert.Equal(0, status.RestartCount);
-        Assert.Single(await node.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None));
+        // Deleting the mirror through the API: a plain (waiting) kubectl delete returns, the mirror comes
+        // back (new uid), the container keeps running. Three times: the replacement must never look to
+        // kubectl's wait like the old pod still there.
+        var previous = mirror;
+        for (var i = 0; i < 3; i++)
+        {
+            var deleted = (await _kubectl.RunAsync("delete", "pod", "web-static-node", "-n", "default")).Succeeded();
+            Assert.Contains("pod \"web-static-node\" deleted", deleted.Stdout, StringComparison.Ordinal);
+            var uid = previous.Metadata.Uid;
+            var recreated = await RunningMirrorAsync(m => m.Metadata.Uid != uid);
+            Assert.Equal(hash, recreated.Metadata.Annotations["kubernetes.io/config.hash"]);
+            var status = Assert.Single(recreated.Status.ContainerStatuses);
+            Assert.Equal(containerId, status.ContainerID);
+            Assert.Equal(0, status.RestartCount);
+            Assert.Single(await node.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None));
+            previous = recreated;
+        }
 
         // Editing the manifest replaces the pod.
         await File.WriteAllTextAsync(file, Manifest("busybox:2.0"));
@@ -135,6 +146,37 @@ public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper out
         Assert.True(await EventuallyAsync(async () =>
             (await node.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=web-static-node")).Items.Count == 0 &&
             (await node.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 0), "the mirror and the pod should be gone");
+    }
+
+    [Fact]
+    public async Task MirrorAUserIsDeleting_IsRemoved_AndCreatedAgainOnlyByALaterSync()
+    {
+        // A node without an agent, so nothing but this test writes its mirror.
+        var ghost = await node.Client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "ghost-node" } });
+        var writer = node.Server.Services.GetRequiredService<KubeWeb.Api.Agents.MirrorPodWriter>();
+        var request = new MirrorPodRequest("default", "db-ghost-node", "hash-1", "");
+        V1Pod Mirror() => new() { Metadata = new V1ObjectMeta { Name = "db-ghost-node" }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox:1.0" }] } };
+        try
+        {
+            var first = await writer.SyncAsync("ghost-node", ghost.Metadata.Uid, request, Mirror(), CancellationToken.None);
+            Assert.True(first.Created);
+            var deleting = await node.Client.CoreV1.DeleteNamespacedPodAsync("db-ghost-node", "default");
+            Assert.NotNull(deleting.Metadata.DeletionTimestamp);
+
+            var removed = await writer.SyncAsync("ghost-node", ghost.Metadata.Uid, request, Mirror(), CancellationToken.None);
+
+            // Gone, not replaced in the same breath: kubectl's wait sees the name free or the DELETED event.
+            Assert.Equal((null, false, null), (removed.Uid, removed.Created, removed.Conflict));
+            Assert.Empty((await node.Client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "metadata.name=db-ghost-node")).Items);
+            var again = await writer.SyncAsync("ghost-node", ghost.Metadata.Uid, request, Mirror(), CancellationToken.None);
+            Assert.True(again.Created);
+            Assert.NotEqual(first.Uid, again.Uid);
+        }
+        finally
+        {
+            await node.Client.CoreV1.DeleteNamespacedPodAsync("db-ghost-node", "default", gracePeriodSeconds: 0);
+            await node.Client.CoreV1.DeleteNodeAsync("ghost-node");
+        }
     }
 
     [Fact]

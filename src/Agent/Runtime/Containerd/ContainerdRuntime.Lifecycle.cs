@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using k8s.Models;
 using KubeWeb.Agent.Cri.V1;
+using KubeWeb.Agent.Pods;
 using KubeWeb.Agent.Probes;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,10 @@ public sealed partial class ContainerdRuntime : IContainerProbeTarget
     private readonly ConcurrentDictionary<string, bool> _preStopRan = new(StringComparer.Ordinal);
 
     private HandlerRunner? _handlers;
+
+    private IStartupResults? _startup;
+
+    public void UseStartupResults(IStartupResults results) => _startup = results;
 
     private HandlerRunner Handlers => _handlers ??= new HandlerRunner(this, HandlerRunner.CreateHttpClient(), _time);
 
@@ -48,8 +53,10 @@ public sealed partial class ContainerdRuntime : IContainerProbeTarget
             return;
         }
 
-        ContainerEvent(pod, false, containerName, "Normal", "Killing", message);
         var spec = pod.Spec.Containers?.FirstOrDefault(c => c.Name == containerName);
+        var sidecar = spec is null ? Sidecars.Of(pod.Spec).FirstOrDefault(c => c.Name == containerName) : null;
+        ContainerEvent(pod, sidecar is not null, containerName, "Normal", "Killing", message);
+        spec ??= sidecar;
         await StopContainerAsync(State(pod.Metadata.Uid), pod, spec, id, grace, ct);
         Changed(pod.Metadata.Uid);
     }
@@ -119,7 +126,7 @@ public sealed partial class ContainerdRuntime : IContainerProbeTarget
 
             if (error is not null)
             {
-                ContainerEvent(pod, false, spec.Name, "Warning", "FailedPreStopHook", error);
+                ContainerEvent(pod, spec.IsSidecar(), spec.Name, "Warning", "FailedPreStopHook", error);
             }
 
             remaining = grace - _time.GetElapsedTime(started);

@@ -1,5 +1,7 @@
 using Grpc.Core;
+using k8s.Models;
 using KubeWeb.Agent.Cri.V1;
+using KubeWeb.Agent.Pods;
 using Microsoft.Extensions.Logging;
 using CriState = KubeWeb.Agent.Cri.V1.ContainerState;
 
@@ -43,11 +45,15 @@ public sealed partial class ContainerdRuntime
         st.Gate.Release();
         var view = await ObserveAsync(st.Uid, ct);
         var pod = st.Pod;
+        var deadline = _time.GetUtcNow() + grace;
+        var sidecars = pod is null ? [] : Sidecars.Of(pod.Spec).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        // As the kubelet with sidecars: the app (and any running init) containers first, all at once...
         await Task.WhenAll(view.Containers.Values.SelectMany(l => l)
             .Where(c => c.State is CriState.ContainerRunning or CriState.ContainerCreated or CriState.ContainerUnknown)
+            .Where(c => !(IsInit(c) && sidecars.Contains(c.Metadata.Name)))
             .Select(async c =>
             {
-                var init = c.Labels.TryGetValue(CriLabels.InitContainer, out var i) && i == "true";
+                var init = IsInit(c);
                 var spec = (init ? pod?.Spec.InitContainers : pod?.Spec.Containers)?.FirstOrDefault(s => s.Name == c.Metadata.Name);
                 if (pod is not null && c.State == CriState.ContainerRunning)
                 {
@@ -56,6 +62,12 @@ public sealed partial class ContainerdRuntime
 
                 await StopContainerAsync(st, pod, init ? null : spec, c.Id, grace, ct);
             }));
+        if (pod is not null)
+        {
+            // ...then the sidecars, in reverse order, with what is left of the grace period.
+            await StopSidecarsAsync(st, pod, view, grace > TimeSpan.Zero ? deadline : null, ct);
+        }
+
         foreach (var sandbox in view.Sandboxes)
         {
             try
@@ -76,34 +88,95 @@ public sealed partial class ContainerdRuntime
         Changed(st.Uid);
     }
 
-    /// <summary>Removes the pod's sandboxes (and so its containers and IP), log folder, pod folder and pod cgroups.</summary>
+    /// <summary>
+    /// Stops the pod's running sidecars one by one, last first, each with what is left until
+    /// <paramref name="deadline"/> (at least two seconds; none without a deadline, a forced stop).
+    /// </summary>
+    private async Task StopSidecarsAsync(PodState st, V1Pod pod, PodView view, DateTimeOffset? deadline, CancellationToken ct)
+    {
+        foreach (var spec in Sidecars.Of(pod.Spec).Reverse())
+        {
+            foreach (var c in view.Containers.TryGetValue(PodState.Key(true, spec.Name), out var list) ? list : [])
+            {
+                if (c.State is not (CriState.ContainerRunning or CriState.ContainerCreated or CriState.ContainerUnknown))
+                {
+                    continue;
+                }
+
+                if (c.State == CriState.ContainerRunning)
+                {
+                    ContainerEvent(pod, true, spec.Name, "Normal", "Killing", "Stopping container " + spec.Name);
+                }
+
+                var left = deadline is { } d ? d - _time.GetUtcNow() : TimeSpan.Zero;
+                await StopContainerAsync(st, pod, spec, c.Id, deadline is null ? TimeSpan.Zero : left < MinimumGrace ? MinimumGrace : left, ct);
+            }
+        }
+    }
+
+    private static bool IsInit(Container c) => c.Labels.TryGetValue(CriLabels.InitContainer, out var i) && i == "true";
+
+    /// <summary>
+    /// Removes the pod's sandboxes (and so its containers and IP), log folder, pod folder and pod
+    /// cgroups. Exclusive with the pod's sync passes: it waits for one in flight, and one that begins
+    /// meanwhile finds the pod being torn down and creates nothing (no sandbox, no volume mounted into
+    /// a folder being deleted).
+    /// </summary>
     public async Task RemovePodAsync(string podUid, CancellationToken ct)
     {
-        var view = await ObserveAsync(podUid, ct);
-        foreach (var sandbox in view.Sandboxes)
+        var st = State(podUid);
+        await st.Gate.WaitAsync(ct);
+        try
         {
-            try
+            st.Killing = true;
+            await RemoveLockedAsync(st, ct);
+        }
+        finally
+        {
+            // Forgotten only once everything is gone: until then a sync finds this state and its Killing.
+            _pods.TryRemove(new KeyValuePair<string, PodState>(podUid, st));
+            st.Gate.Release();
+        }
+
+        Changed(podUid);
+    }
+
+    private async Task RemoveLockedAsync(PodState st, CancellationToken ct)
+    {
+        var podUid = st.Uid;
+        try
+        {
+            var view = await ObserveAsync(podUid, ct);
+            foreach (var sandbox in view.Sandboxes)
             {
-                await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
-                await _cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                try
+                {
+                    await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                    await _cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
+                }
+                catch (RpcException e) when (CriClient.IsNotFound(e))
+                {
+                }
             }
-            catch (RpcException e) when (CriClient.IsNotFound(e))
+
+            foreach (var c in view.Containers.Values.SelectMany(l => l))
             {
+                _exited.TryRemove(c.Id, out _);
+                _preStopRan.TryRemove(c.Id, out _);
             }
         }
-
-        foreach (var c in view.Containers.Values.SelectMany(l => l))
+        finally
         {
-            _exited.TryRemove(c.Id, out _);
-            _preStopRan.TryRemove(c.Id, out _);
+            // Local and quick, so done even when the agent stops mid-removal: no tmpfs is left mounted
+            // in a pod folder that no sandbox leads back to.
+            RemoveLocal(st);
         }
+    }
 
-        if (_pods.TryRemove(podUid, out var st))
-        {
-            st.Timer?.Dispose();
-            st.Killed.Dispose();
-        }
-
+    private void RemoveLocal(PodState st)
+    {
+        var podUid = st.Uid;
+        st.Timer?.Dispose();
         _tokens.Forget(podUid);
 
         try
@@ -127,7 +200,6 @@ public sealed partial class ContainerdRuntime
         }
 
         PodCgroups.Remove(_options.CgroupFsRoot, SandboxConfigFactory.CgroupParent(_options, podUid), _log);
-        Changed(podUid);
     }
 }
 

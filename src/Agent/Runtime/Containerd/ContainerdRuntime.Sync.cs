@@ -1,6 +1,7 @@
 using Grpc.Core;
 using k8s.Models;
 using KubeWeb.Agent.Cri.V1;
+using KubeWeb.Agent.Pods;
 using Microsoft.Extensions.Logging;
 using CriState = KubeWeb.Agent.Cri.V1.ContainerState;
 
@@ -28,7 +29,7 @@ public sealed partial class ContainerdRuntime
             var view = await ObserveAsync(st.Uid, ct);
             if (await PodDoneAsync(pod, view, ct))
             {
-                await StopFinishedSandboxAsync(view, ct);
+                await StopFinishedSandboxAsync(st, pod, view, ct);
                 return;
             }
 
@@ -62,32 +63,8 @@ public sealed partial class ContainerdRuntime
             }
 
             var target = new Target(st, pod, sandbox, sandboxConfig, ip, folders);
-            foreach (var spec in pod.Spec.InitContainers ?? [])
+            if (!await SyncInitContainersAsync(target, view, ct))
             {
-                var latest = view.Latest(true, spec.Name);
-                if (latest is null || latest.PodSandboxId != sandbox.Id)
-                {
-                    await StartAsync(target, spec, true, latest is null ? 0 : latest.Metadata.Attempt + 1, ct);
-                    return;
-                }
-
-                var status = await StatusAsync(latest.Id, ct);
-                if (status is null || status.State is CriState.ContainerRunning)
-                {
-                    return;
-                }
-
-                if (status.State == CriState.ContainerExited && status.ExitCode == 0)
-                {
-                    continue;
-                }
-
-                if (pod.Spec.RestartPolicy == "Never")
-                {
-                    return;
-                }
-
-                await RestartAsync(target, spec, true, latest, status, ct);
                 return;
             }
 
@@ -151,7 +128,7 @@ public sealed partial class ContainerdRuntime
 
         if (policy == "Never")
         {
-            foreach (var init in pod.Spec.InitContainers ?? [])
+            foreach (var init in (pod.Spec.InitContainers ?? []).Where(c => !c.IsSidecar()))
             {
                 var status = view.Latest(true, init.Name) is { } c ? await StatusAsync(c.Id, ct) : null;
                 if (status is not { State: CriState.ContainerExited })
@@ -184,10 +161,12 @@ public sealed partial class ContainerdRuntime
         return true;
     }
 
-    private async Task StopFinishedSandboxAsync(PodView view, CancellationToken ct)
+    private async Task StopFinishedSandboxAsync(PodState st, V1Pod pod, PodView view, CancellationToken ct)
     {
         if (view.Current is { State: PodSandboxState.SandboxReady } sandbox)
         {
+            // The app containers are done: the sidecars are stopped (gracefully, last first), their exits ignored.
+            await StopSidecarsAsync(st, pod, view, _time.GetUtcNow() + TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), ct);
             // A finished pod keeps no IP or pause process, as the kubelet kills terminal pods' sandboxes.
             await _cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandbox.Id }, cancellationToken: ct);
             Changed(view.Uid);

@@ -7,13 +7,13 @@ namespace KubeWeb.Agent.Runtime.Containerd;
 
 /// <summary>
 /// Runs pods through containerd's CRI, as the kubelet's kuberuntime manager does: one sandbox per
-/// pod, init containers in order, then the app containers, restarts per restartPolicy with
+/// pod, init containers in order (sidecars kept running), then the app containers, restarts per restartPolicy with
 /// CrashLoopBackOff, image pull policies, graceful stops and full clean-up (sandbox, logs, pod
 /// folder, pod cgroups). Its view of a pod is always rebuilt from CRI (labels identify pods), so
 /// after an agent restart running pods are adopted, not restarted; only back-off timers and
 /// waiting reasons live in memory. A relist every second is the PLEG: state changes raise
 /// <see cref="PodChanged"/>.
-/// Split: <c>.Sync</c> (running a pod), <c>.Stop</c> (kill and removal), <c>.View</c> (status).
+/// Split: <c>.Sync</c> (running a pod), <c>.Init</c> (init containers and sidecars), <c>.Stop</c> (kill and removal), <c>.View</c> (status).
 /// </summary>
 public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer, IPodEventProducer, IAsyncDisposable
 {

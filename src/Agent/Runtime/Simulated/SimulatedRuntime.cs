@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
+using KubeWeb.Agent.Pods;
 
 namespace KubeWeb.Agent.Runtime.Simulated;
 
@@ -63,7 +64,10 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
                 sim.Ports.UnionWith((pod.Spec.Containers ?? []).SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort));
                 foreach (var c in pod.Spec.InitContainers ?? [])
                 {
-                    sim.Containers.Add(new RuntimeContainer(c.Name, NewId(), ImageReference.Normalize(c.Image), ImageId(c.Image), ContainerState.Exited, 0, now, now, 0, "Completed", IsInit: true));
+                    // Regular init containers complete at once; sidecars keep running until the pod stops.
+                    sim.Containers.Add(c.IsSidecar()
+                        ? new RuntimeContainer(c.Name, NewId(), ImageReference.Normalize(c.Image), ImageId(c.Image), ContainerState.Running, 0, now, IsInit: true)
+                        : new RuntimeContainer(c.Name, NewId(), ImageReference.Normalize(c.Image), ImageId(c.Image), ContainerState.Exited, 0, now, now, 0, "Completed", IsInit: true));
                 }
 
                 foreach (var c in pod.Spec.Containers ?? [])
@@ -213,7 +217,7 @@ public sealed partial class SimulatedRuntime(SimulatedRuntimeOptions options, Ti
 
             for (var i = 0; i < sim.Containers.Count; i++)
             {
-                if (sim.Containers[i] is { IsInit: false } c && c.State != ContainerState.Exited)
+                if (sim.Containers[i] is var c && (!c.IsInit || c.State == ContainerState.Running) && c.State != ContainerState.Exited)
                 {
                     if (c.State == ContainerState.Running)
                     {

@@ -133,6 +133,31 @@ public static class PodSpecValidator
             errors.Add(FieldError.Forbidden(at + ".restartPolicy", "may not be set for non-init containers"));
         }
 
+        if (isInit && c.RestartPolicy != "Always")
+        {
+            // Only sidecars (restartPolicy Always) run alongside the app containers, so only they have hooks and probes.
+            const string NotSidecar = "may not be set for init containers without restartPolicy=Always";
+            if (c.Lifecycle is not null)
+            {
+                errors.Add(FieldError.Forbidden(at + ".lifecycle", NotSidecar));
+            }
+
+            if (c.LivenessProbe is not null)
+            {
+                errors.Add(FieldError.Forbidden(at + ".livenessProbe", NotSidecar));
+            }
+
+            if (c.ReadinessProbe is not null)
+            {
+                errors.Add(FieldError.Forbidden(at + ".readinessProbe", NotSidecar));
+            }
+
+            if (c.StartupProbe is not null)
+            {
+                errors.Add(FieldError.Forbidden(at + ".startupProbe", NotSidecar));
+            }
+        }
+
         ValidatePorts(c.Ports, at + ".ports", errors);
         ValidateEnv(c.Env, at + ".env", errors);
         ValidateMounts(c.VolumeMounts, at + ".volumeMounts", volumes, errors);
