@@ -44,7 +44,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
         _time = time;
         _log = log;
         Codec = codec;
-        Cache = new WatchCache(options.HistoryCapacity, options.WatcherBuffer);
+        Cache = new WatchCache(options.HistoryCapacity, options.HistoryBytes, options.WatcherBuffer, codec);
     }
 
     public ObjectCodec Codec { get; }
@@ -71,7 +71,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
                 .OrderByDescending(r => r.Revision).Take(_options.HistoryCapacity)
                 .ToListAsync(ct);
             history.Reverse();
-            Cache.Load(objects, history.Select(ToEvent), counter.Revision, counter.CompactedRevision);
+            Cache.Load(objects, history.Select(ToEncodedEvent), counter.Revision, counter.CompactedRevision);
             LogLoaded(objects.Count, counter.Revision);
         }
 
@@ -107,7 +107,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
         var rows = await ctx.Revisions.AsNoTracking()
             .Where(r => r.Revision > from && r.Revision <= to && r.Resource == resource)
             .OrderBy(r => r.Revision).ToListAsync(ct);
-        return [.. rows.Select(ToEvent)];
+        return [.. rows.Select(ToEncodedEvent)];
     }
 
     public async ValueTask DisposeAsync()
@@ -249,6 +249,10 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     private StoreEvent ToEvent(RevisionRow r) =>
         new((WatchEventType)r.Type, ToStored(r.Resource, r.Namespace, r.Name, r.Revision, r.Value), null);
+
+    /// <summary>A log row for the history or a watch: decoded only if a reader needs the object.</summary>
+    private StoreEvent ToEncodedEvent(RevisionRow r) =>
+        new((WatchEventType)r.Type, StoredObject.Encoded(r.Resource, r.Namespace, r.Name, r.Revision, Encoding.UTF8.GetBytes(r.Value), Codec), null);
 
     [LoggerMessage(LogLevel.Information, "Store loaded {Count} objects at revision {Revision}")]
     private partial void LogLoaded(int count, long revision);
