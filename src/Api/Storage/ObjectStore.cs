@@ -53,6 +53,9 @@ public sealed partial class ObjectStore : IAsyncDisposable
 
     public long Revision => Cache.Revision;
 
+    /// <summary>Events in the watch cache's in-memory history and the bytes of their encodings.</summary>
+    public (int Events, long Bytes) HistorySize => Cache.HistorySize;
+
     /// <summary>Creates or migrates the schema, loads every object and the log window, starts the writer.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
