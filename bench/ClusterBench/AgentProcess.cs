@@ -170,7 +170,7 @@ internal readonly record struct HeapSnapshot(double HeapMiB, double CommittedMiB
         var v = GC.GetConfigurationVariables();
         string Get(string key) => v.TryGetValue(key, out var o) ? Convert.ToString(o, CultureInfo.InvariantCulture) ?? "" : "?";
         return $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Get("HeapCount")} heap(s), " +
-            $"DATAS {(Get("DynamicAdaptationMode") == "1" ? "on" : "off")}, ConserveMemory {Get("ConserveMemory")}, {System.Runtime.GCSettings.LatencyMode}";
+            $"DATAS {(Get("GCDynamicAdaptationMode") == "1" ? "on" : "off")}, GCConserveMemory {Get("GCConserveMem")}, gen0 budget cap {Get("GCGen0MaxBudget")} B";
     }
 }
 
