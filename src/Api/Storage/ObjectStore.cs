@@ -246,7 +246,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
             Name = name,
             ResourceVersion = rv,
             Json = json,
-            Object = Codec.Decode(resource, json),
+            Object = Codec.DecodeShared(resource, json),
         };
     }
 

@@ -51,13 +51,14 @@ public sealed class StoredObject
     public required byte[] Json { get; init; }
 
     /// <summary>
-    /// The decoded object. The watch cache keeps it decoded while the object is current (and briefly
-    /// after, while watchers catch up); an older version in the history keeps only <see cref="Json"/>
-    /// and is decoded again on each read, a fresh but equal object every time.
+    /// The decoded object, without metadata.managedFields (read them from <see cref="Json"/>). The
+    /// watch cache keeps it decoded while the object is current (and briefly after, while watchers
+    /// catch up); an older version in the history keeps only <see cref="Json"/> and is decoded again
+    /// on each read, a fresh but equal object every time.
     /// </summary>
     public required IKubernetesObject<V1ObjectMeta> Object
     {
-        get => Volatile.Read(ref _object) ?? _codec!.Decode(Resource, Json);
+        get => Volatile.Read(ref _object) ?? _codec!.DecodeShared(Resource, Json);
         init => _object = value;
     }
 

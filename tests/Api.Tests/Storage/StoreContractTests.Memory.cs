@@ -1,3 +1,4 @@
+using k8s.Models;
 using KubeWeb.Api.Storage;
 
 namespace KubeWeb.Api.Tests.Storage;
@@ -69,5 +70,36 @@ public abstract partial class StoreContractTests
         Assert.False(deleted.IsDecoded);
         Assert.Equal("last", ValueOf(deleted));
         Assert.Null(store.Get(ConfigMaps, Ns, "gone"));
+    }
+
+    [Fact]
+    public async Task SharedObjects_CarryNoManagedFields_WhileTheEncodingKeepsThem()
+    {
+        var store = await StartStoreAsync();
+        var cm = ConfigMap("tracked");
+        cm.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "tester", Operation = "Update", ApiVersion = "v1", FieldsType = "FieldsV1" }];
+
+        var created = await store.CreateAsync(ConfigMaps, cm, CancellationToken.None);
+
+        Assert.Null(created.Object.Metadata.ManagedFields);
+        Assert.Null(store.Get(ConfigMaps, Ns, "tracked")!.Object.Metadata.ManagedFields);
+        Assert.Equal("tester", ManagersIn(store.Get(ConfigMaps, Ns, "tracked")!).Single());
+        Assert.Equal("tester", ((V1ConfigMap)store.Codec.Copy(created)).Metadata.ManagedFields.Single().Manager);
+
+        // Loaded again after a restart, and as the last state of a delete: the same.
+        await StopStoreAsync(store);
+        store = await StartStoreAsync();
+        var loaded = store.Get(ConfigMaps, Ns, "tracked")!;
+        Assert.Null(loaded.Object.Metadata.ManagedFields);
+        Assert.Equal("tester", ManagersIn(loaded).Single());
+        var deleted = await store.DeleteAsync(ConfigMaps, Ns, "tracked", loaded.ResourceVersion, CancellationToken.None);
+        Assert.Null(deleted.Object.Metadata.ManagedFields);
+        Assert.Equal("tester", ManagersIn(deleted).Single());
+    }
+
+    private static IEnumerable<string> ManagersIn(StoredObject stored)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(stored.Json);
+        return [.. doc.RootElement.GetProperty("metadata").GetProperty("managedFields").EnumerateArray().Select(e => e.GetProperty("manager").GetString()!)];
     }
 }
