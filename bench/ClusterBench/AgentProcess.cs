@@ -152,6 +152,28 @@ internal readonly record struct GcSnapshot(int Gen0, int Gen1, int Gen2, TimeSpa
     }
 }
 
+/// <summary>The managed heap as the last GC left it: live size, committed memory and free space within it.</summary>
+internal readonly record struct HeapSnapshot(double HeapMiB, double CommittedMiB, double FragmentedMiB)
+{
+    public static HeapSnapshot Take()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        return new(info.HeapSizeBytes / 1048576.0, info.TotalCommittedBytes / 1048576.0, info.FragmentedBytes / 1048576.0);
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{HeapMiB:F0} MiB heap / {CommittedMiB:F0} MiB committed / {FragmentedMiB:F0} MiB free in the heap");
+
+    /// <summary>How this process's GC is configured (server or workstation, heap count, DATAS, conserve-memory).</summary>
+    public static string Settings()
+    {
+        var v = GC.GetConfigurationVariables();
+        string Get(string key) => v.TryGetValue(key, out var o) ? Convert.ToString(o, CultureInfo.InvariantCulture) ?? "" : "?";
+        return $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Get("HeapCount")} heap(s), " +
+            $"DATAS {(Get("GCDynamicAdaptationMode") == "1" ? "on" : "off")}, GCConserveMemory {Get("GCConserveMem")}, gen0 budget cap {Get("GCGen0MaxBudget")} B";
+    }
+}
+
 internal static class Rss
 {
     public static double Self() => Of(Environment.ProcessId);

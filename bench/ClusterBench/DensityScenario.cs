@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using KubeWeb.Api.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeWeb.Bench.Cluster;
 
@@ -37,7 +39,8 @@ internal static class DensityScenario
         var scaleGc = GcSnapshot.Take().Since(gc0, pods);
         var running = watch.Running;
         var rssAtPods = Rss.Self();
-        var heapAtPods = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0;
+        var heapAtPods = HeapSnapshot.Take();
+        var history = cluster.Server.Services.GetRequiredService<ObjectStore>().HistorySize;
         BenchCluster.Log($"{running} running after {scaleTime.TotalSeconds:F1} s; RSS {rssAtPods:F0} MiB");
 
         // Let status writes and the controllers settle before the latency phases.
@@ -85,7 +88,10 @@ internal static class DensityScenario
         report.Row("pods Running at the end of the wait", $"{running}/{pods}{(allRunning ? "" : " (limit reached)")}");
         report.Row("server RSS: idle with nodes registered", $"{idleRss:F0} MiB");
         report.Row($"server RSS at {pods} Running pods", rssAtPods, "MiB", 600, atMost: true);
-        report.Row("server RSS 5 s later / GC heap at the end of the scale", $"{settledRss:F0} MiB / {heapAtPods:F0} MiB");
+        report.Row("server RSS 5 s later", $"{settledRss:F0} MiB");
+        report.Row("server GC at the end of the scale (after its last collection)", heapAtPods.ToString());
+        report.Row("server GC settings", HeapSnapshot.Settings());
+        report.Row("watch cache history in memory at the end of the scale", $"{history.Events} events, {history.Bytes / 1048576.0:F1} MiB encoded");
         report.Row("agent process RSS (simulated nodes, not the server)", $"{agentRss:F0} MiB");
         report.Row($"ConfigMap PUT latency, no churn ({quiet.Count} at {s.UpdatesPerSecond}/s)", $"p50 {quiet.P50:F1} ms, p99 {quiet.P99:F1} ms");
         report.Row($"ConfigMap PUT p99 during churn ({busy.Count} at {s.UpdatesPerSecond}/s, {s.ChurnPerSecond} pod deletions/s for {s.ChurnDuration.TotalSeconds:F0} s; p50 {busy.P50:F1} ms)",

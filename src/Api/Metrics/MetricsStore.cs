@@ -33,10 +33,12 @@ public sealed class MetricsStore(MetricsOptions options, TimeProvider time)
             current.Add(key);
             var podEntry = _pods.AddOrUpdate(
                 key,
-                _ => new PodEntry(node, pod.Uid, new UsageHistory<PodUsageSample>(options.HistoryCapacity)),
-                (_, old) => old.Uid == pod.Uid ? old with { Node = node } : new PodEntry(node, pod.Uid, new UsageHistory<PodUsageSample>(options.HistoryCapacity)));
+                _ => new PodEntry(node, pod.Uid, new UsageHistory<PodSampleSlot>(options.HistoryCapacity)),
+                (_, old) => old.Uid == pod.Uid ? old with { Node = node } : new PodEntry(node, pod.Uid, new UsageHistory<PodSampleSlot>(options.HistoryCapacity)));
             var podSample = new PodUsageSample(report.Timestamp, report.WindowSeconds, pod.Containers);
-            podEntry.History.Add(podSample);
+            var slot = PodSampleSlot.From(podSample, podEntry.ContainerName);
+            podEntry.ContainerName = slot.SingleName ?? podEntry.ContainerName;
+            podEntry.History.Add(slot);
             podEntry.Latest = podSample;
         }
 
@@ -77,7 +79,7 @@ public sealed class MetricsStore(MetricsOptions options, TimeProvider time)
     internal IEnumerable<string> NodeNames() => _nodes.Keys;
 
     internal (string Uid, IReadOnlyList<PodUsageSample> Samples)? PodHistory(string ns, string name) =>
-        _pods.TryGetValue((ns, name), out var p) ? (p.Uid, p.History.Since(Horizon)) : null;
+        _pods.TryGetValue((ns, name), out var p) ? (p.Uid, p.History.Since(Horizon).ConvertAll(s => s.ToSample())) : null;
 
     internal IEnumerable<(string Namespace, string Name)> PodKeys(string? ns) =>
         _pods.Keys.Where(k => ns is null || k.Namespace == ns);
@@ -119,8 +121,11 @@ public sealed class MetricsStore(MetricsOptions options, TimeProvider time)
         public volatile HashSet<(string, string)> Pods = [];
     }
 
-    private sealed record PodEntry(string Node, string Uid, UsageHistory<PodUsageSample> History)
+    private sealed record PodEntry(string Node, string Uid, UsageHistory<PodSampleSlot> History)
     {
         public PodUsageSample? Latest { get; set; }
+
+        /// <summary>The name the pod's one-container samples share.</summary>
+        public string? ContainerName { get; set; }
     }
 }

@@ -19,6 +19,23 @@ public sealed class ObjectCodec
     public IKubernetesObject<V1ObjectMeta> Decode(string resource, ReadOnlySpan<byte> json) =>
         (IKubernetesObject<V1ObjectMeta>)JsonSerializer.Deserialize(json, _storage[resource].ClrType, KubeJson.Options)!;
 
+    /// <summary>
+    /// Decodes an object the store keeps and shares (<see cref="StoredObject.Object"/>): without
+    /// metadata.managedFields, which stay in the encoding, the only place the server reads them from.
+    /// </summary>
+    public IKubernetesObject<V1ObjectMeta> DecodeShared(string resource, ReadOnlySpan<byte> json) => WithoutManagedFields(Decode(resource, json));
+
+    /// <summary>Drops metadata.managedFields from a decoded object the store is about to share (a large share of a pod's decoded size).</summary>
+    public static IKubernetesObject<V1ObjectMeta> WithoutManagedFields(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (obj.Metadata is { } meta)
+        {
+            meta.ManagedFields = null;
+        }
+
+        return obj;
+    }
+
     public byte[] Encode(string resource, IKubernetesObject<V1ObjectMeta> obj)
     {
         var type = _storage[resource];

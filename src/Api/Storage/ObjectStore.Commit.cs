@@ -61,7 +61,7 @@ public sealed partial class ObjectStore
 
             var next = revision + 1;
             var json = RevisionStamp.Stamp(w.Kind == WriteKind.Delete ? current!.Json : w.Json!, next);
-            var obj = w.Kind == WriteKind.Delete ? Codec.Decode(w.Resource, json) : w.Object!;
+            var obj = w.Kind == WriteKind.Delete ? Codec.DecodeShared(w.Resource, json) : w.Object!;
             obj.Metadata.ResourceVersion = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var text = Encoding.UTF8.GetString(json);
             var uid = obj.Metadata.Uid ?? "";
@@ -103,7 +103,9 @@ public sealed partial class ObjectStore
                 Name = w.Name,
                 ResourceVersion = next,
                 Json = json,
-                Object = obj,
+
+                // Committed: the writer's object is the store's now, and its managedFields live on in json.
+                Object = ObjectCodec.WithoutManagedFields(obj),
             };
             overlay[(w.Resource, w.Key)] = type == WatchEventType.Deleted ? null : stored;
             events.Add(new StoreEvent(type, stored, current));

@@ -44,7 +44,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
         _time = time;
         _log = log;
         Codec = codec;
-        Cache = new WatchCache(options.HistoryCapacity, options.WatcherBuffer);
+        Cache = new WatchCache(options.HistoryCapacity, options.HistoryBytes, options.WatcherBuffer, codec);
     }
 
     public ObjectCodec Codec { get; }
@@ -52,6 +52,9 @@ public sealed partial class ObjectStore : IAsyncDisposable
     internal WatchCache Cache { get; }
 
     public long Revision => Cache.Revision;
+
+    /// <summary>Events in the watch cache's in-memory history and the bytes of their encodings.</summary>
+    public (int Events, long Bytes) HistorySize => Cache.HistorySize;
 
     /// <summary>Creates or migrates the schema, loads every object and the log window, starts the writer.</summary>
     public async Task StartAsync(CancellationToken ct)
@@ -71,7 +74,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
                 .OrderByDescending(r => r.Revision).Take(_options.HistoryCapacity)
                 .ToListAsync(ct);
             history.Reverse();
-            Cache.Load(objects, history.Select(ToEvent), counter.Revision, counter.CompactedRevision);
+            Cache.Load(objects, history.Select(ToEncodedEvent), counter.Revision, counter.CompactedRevision);
             LogLoaded(objects.Count, counter.Revision);
         }
 
@@ -107,7 +110,7 @@ public sealed partial class ObjectStore : IAsyncDisposable
         var rows = await ctx.Revisions.AsNoTracking()
             .Where(r => r.Revision > from && r.Revision <= to && r.Resource == resource)
             .OrderBy(r => r.Revision).ToListAsync(ct);
-        return [.. rows.Select(ToEvent)];
+        return [.. rows.Select(ToEncodedEvent)];
     }
 
     public async ValueTask DisposeAsync()
@@ -243,12 +246,16 @@ public sealed partial class ObjectStore : IAsyncDisposable
             Name = name,
             ResourceVersion = rv,
             Json = json,
-            Object = Codec.Decode(resource, json),
+            Object = Codec.DecodeShared(resource, json),
         };
     }
 
     private StoreEvent ToEvent(RevisionRow r) =>
         new((WatchEventType)r.Type, ToStored(r.Resource, r.Namespace, r.Name, r.Revision, r.Value), null);
+
+    /// <summary>A log row for the history or a watch: decoded only if a reader needs the object.</summary>
+    private StoreEvent ToEncodedEvent(RevisionRow r) =>
+        new((WatchEventType)r.Type, StoredObject.Encoded(r.Resource, r.Namespace, r.Name, r.Revision, Encoding.UTF8.GetBytes(r.Value), Codec), null);
 
     [LoggerMessage(LogLevel.Information, "Store loaded {Count} objects at revision {Revision}")]
     private partial void LogLoaded(int count, long revision);

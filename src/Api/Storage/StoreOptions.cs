@@ -28,6 +28,14 @@ public sealed class StoreOptions
     /// <summary>How many recent events the watch cache holds in memory; older ones in the window come from the log.</summary>
     public int HistoryCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Largest total size of the events' encoded objects in the in-memory history: past it the oldest
+    /// events are dropped from memory (still in the log until compaction), so the history's memory
+    /// does not grow with object size or churn. The versions the events replaced come on top; most
+    /// are the objects of earlier events in the history, so they are not held twice.
+    /// </summary>
+    public long HistoryBytes { get; set; } = 32L << 20;
+
     /// <summary>Largest number of writes committed in one transaction.</summary>
     public int MaxBatch { get; set; } = 256;
 

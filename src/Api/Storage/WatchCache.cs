@@ -7,21 +7,36 @@ namespace KubeWeb.Api.Storage;
 /// by the store's writer after each commit, in revision order; serves GET, LIST and WATCH. All state
 /// changes happen under one lock so a watch registers at an exact revision: it gets every later
 /// event once, none twice.
+/// <para>
+/// Memory: current objects are held encoded and decoded. The history is bounded by event count and
+/// by the bytes of its encodings (older events in the compaction window are read from the log), and
+/// a version that is no longer current keeps only its bytes once <see cref="DecodedHistory"/> newer
+/// events followed it: watchers read fresh events while they are still decoded, and the few that
+/// need an older one decoded (selectors, tables) decode it again.
+/// </para>
 /// </summary>
 internal sealed class WatchCache
 {
+    /// <summary>How many of the newest events keep their superseded and deleted versions decoded.</summary>
+    internal const int DecodedHistory = 1024;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, StoredObject>> _objects = [];
     private readonly Dictionary<string, Watcher[]> _watchers = [];
     private readonly StoreEvent[] _history;
+    private readonly long _historyBytesLimit;
     private readonly int _watcherBuffer;
+    private readonly ObjectCodec _codec;
     private int _historyStart;
     private int _historyCount;
+    private long _historyBytes;
 
-    public WatchCache(int historyCapacity, int watcherBuffer)
+    public WatchCache(int historyCapacity, long historyBytes, int watcherBuffer, ObjectCodec codec)
     {
         _history = new StoreEvent[Math.Max(historyCapacity, 16)];
+        _historyBytesLimit = historyBytes;
         _watcherBuffer = watcherBuffer;
+        _codec = codec;
     }
 
     /// <summary>The revision of the last applied commit.</summary>
@@ -29,6 +44,18 @@ internal sealed class WatchCache
 
     /// <summary>Events at or below this revision are gone from the log: watches from there get 410.</summary>
     public long CompactedRevision { get; private set; }
+
+    /// <summary>Events in memory and the bytes of their encodings.</summary>
+    public (int Events, long Bytes) HistorySize
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_historyCount, _historyBytes);
+            }
+        }
+    }
 
     public int WatcherCount
     {
@@ -228,9 +255,7 @@ internal sealed class WatchCache
         {
             while (_historyCount > 0 && _history[_historyStart].Revision <= revision)
             {
-                _history[_historyStart] = null!;
-                _historyStart = (_historyStart + 1) % _history.Length;
-                _historyCount--;
+                DropOldest();
             }
 
             CompactedRevision = Math.Max(CompactedRevision, revision);
@@ -241,12 +266,36 @@ internal sealed class WatchCache
     {
         if (_historyCount == _history.Length)
         {
-            _historyStart = (_historyStart + 1) % _history.Length;
-            _historyCount--;
+            DropOldest();
         }
 
         _history[(_historyStart + _historyCount) % _history.Length] = e;
         _historyCount++;
+        _historyBytes += e.Object.Json.Length;
+        while (_historyBytes > _historyBytesLimit && _historyCount > 1)
+        {
+            DropOldest();
+        }
+
+        if (_historyCount > DecodedHistory)
+        {
+            // This event's old version (and a deleted object's last state) is no longer current and
+            // now DecodedHistory events old: keep only its bytes.
+            var aged = _history[(_historyStart + _historyCount - 1 - DecodedHistory) % _history.Length];
+            aged.Previous?.ReleaseDecoded(_codec);
+            if (aged.Type == WatchEventType.Deleted)
+            {
+                aged.Object.ReleaseDecoded(_codec);
+            }
+        }
+    }
+
+    private void DropOldest()
+    {
+        _historyBytes -= _history[_historyStart].Object.Json.Length;
+        _history[_historyStart] = null!;
+        _historyStart = (_historyStart + 1) % _history.Length;
+        _historyCount--;
     }
 
     private Dictionary<string, StoredObject> Bucket(string resource)

@@ -47,13 +47,19 @@ public sealed partial class Informer<T> : IInformer
     private readonly string? _fieldSelector;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly Action<T>? _transform;
     private readonly ConcurrentDictionary<string, T> _cache = new(StringComparer.Ordinal);
     private readonly List<IInformerHandler<T>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <param name="transform">
+    /// Applied to each listed or watched object before it is cached and handed to handlers (client-go's
+    /// SetTransform), e.g. <see cref="InformerTransforms.StripManagedFields"/> to keep caches small.
+    /// </param>
     public Informer(ResourceClient client, ResourceType type, TimeProvider time, ILogger log,
-        string? ns = null, string? labelSelector = null, string? fieldSelector = null)
+        string? ns = null, string? labelSelector = null, string? fieldSelector = null, Action<T>? transform = null)
     {
+        _transform = transform;
         _client = client;
         _type = type;
         _namespace = ns;
@@ -183,6 +189,7 @@ public sealed partial class Informer<T> : IInformer
             {
                 item.ApiVersion ??= _type.ApiVersion;
                 item.Kind ??= _type.Kind;
+                _transform?.Invoke(item);
                 fresh[ObjectKeys.Of(item)] = item;
             }
 
@@ -222,6 +229,7 @@ public sealed partial class Informer<T> : IInformer
 
     private void Apply(string type, T obj)
     {
+        _transform?.Invoke(obj);
         var key = ObjectKeys.Of(obj);
         LastResourceVersion = obj.Metadata.ResourceVersion ?? LastResourceVersion;
         if (type == "DELETED")
@@ -262,6 +270,23 @@ public sealed partial class Informer<T> : IInformer
 
     [LoggerMessage(LogLevel.Warning, "Watch of {Resource} failed; retrying")]
     private partial void LogWatchFailed(Exception e, string resource);
+}
+
+/// <summary>Transforms shared informers apply before caching (client-go's cache.TransformStripManagedFields).</summary>
+public static class InformerTransforms
+{
+    /// <summary>
+    /// Drops metadata.managedFields: controllers never read them, and an update sent without them
+    /// keeps the stored ones, so a cached copy written back loses nothing. For a pod they are a large
+    /// share of its decoded size.
+    /// </summary>
+    public static void StripManagedFields(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (obj.Metadata is { } meta)
+        {
+            meta.ManagedFields = null;
+        }
+    }
 }
 
 /// <summary>The "namespace/name" keys informers and work queues use.</summary>

@@ -8,6 +8,7 @@ namespace KubeWeb.Core.Informers;
 /// <summary>
 /// One shared informer per resource for every controller in the process (client-go's
 /// SharedInformerFactory): controllers ask for informers before <see cref="Start"/>, then wait for sync.
+/// Cached objects carry no managedFields (<see cref="InformerTransforms.StripManagedFields"/>).
 /// </summary>
 public sealed class InformerFactory(ResourceClient client, ResourceRegistry registry, TimeProvider time, ILoggerFactory logs)
 {
@@ -30,7 +31,8 @@ public sealed class InformerFactory(ResourceClient client, ResourceRegistry regi
             }
 
             var type = registry.All.First(t => t.ClrType == typeof(T));
-            var informer = new Informer<T>(client, type, time, logs.CreateLogger($"Informer.{type.GroupResource}"));
+            var informer = new Informer<T>(client, type, time, logs.CreateLogger($"Informer.{type.GroupResource}"),
+                transform: InformerTransforms.StripManagedFields);
             _informers[typeof(T)] = informer;
             _runs.Add(informer.RunAsync);
             if (_started is { } ct)
