@@ -13,6 +13,8 @@ namespace KubeWeb.E2E.Agent;
 /// project references src/AgentHost, so its executable is built here; scripts/publish-agent.sh
 /// puts the NativeAOT one there) the process becomes kubeweb-agent (same PID), registers its node,
 /// runs a pod and stops cleanly on SIGTERM; with KUBEWEB_AGENT_IN_PROCESS=1 it stays kubeweb.
+/// With KUBEWEB_AGENT_BINARY set (.ci/run publishes the NativeAOT kubeweb-agent and sets it), that
+/// binary is run on its own the same way.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class LeanAgentProcessTests(ITestOutputHelper output) : IAsyncLifetime
@@ -28,22 +30,42 @@ public sealed class LeanAgentProcessTests(ITestOutputHelper output) : IAsyncLife
         _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_server.KubeconfigPath));
     }
 
+    public static TheoryData<string> Binaries()
+    {
+        var data = new TheoryData<string> { "kubeweb agent", "kubeweb agent (in process)" };
+        if (Environment.GetEnvironmentVariable("KUBEWEB_AGENT_BINARY") is { Length: > 0 })
+        {
+            data.Add("KUBEWEB_AGENT_BINARY");
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(false, "kubeweb-agent")]
-    [InlineData(true, "kubeweb")]
-    public async Task KubewebAgent_RunsTheLeanExecutableBesideIt_UnlessInProcessIsAsked(bool inProcess, string expectedExe)
+    [MemberData(nameof(Binaries))]
+    public async Task Agent_RegistersRunsAPod_AndStopsCleanlyOnSigterm(string binary)
     {
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "kubeweb-agent")), "kubeweb-agent should be built beside kubeweb");
-        var node = inProcess ? "in-process" : "lean";
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (inProcess)
+        var (node, file, expectedExe) = binary switch
+        {
+            "kubeweb agent" => ("lean", Path.Combine(AppContext.BaseDirectory, "kubeweb"), "kubeweb-agent"),
+            "kubeweb agent (in process)" => ("in-process", Path.Combine(AppContext.BaseDirectory, "kubeweb"), "kubeweb"),
+            _ => ("aot", Environment.GetEnvironmentVariable("KUBEWEB_AGENT_BINARY")!, "kubeweb-agent"),
+        };
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (node == "in-process")
         {
             psi.Environment["KUBEWEB_AGENT_IN_PROCESS"] = "1";
         }
 
+        if (node != "aot")
+        {
+            psi.ArgumentList.Add("agent");
+        }
+
         foreach (var a in new[]
         {
-            "agent", "--server", _server.Url, "--token-file", _server.NodeTokenPath, "--certificate-authority", Path.Combine(_dir, "data", "tls", "ca.crt"),
+            "--server", _server.Url, "--token-file", _server.NodeTokenPath, "--certificate-authority", Path.Combine(_dir, "data", "tls", "ca.crt"),
             "--runtime", "simulated", "--node-name", node, "--simulated-start-delay", "50", "--simulated-termination-scale", "0.01",
         })
         {
