@@ -96,8 +96,8 @@ internal static class PodStartupBench
 
             Console.WriteLine($"## Node agent memory, {rssPods} running pods");
             Console.WriteLine();
-            Console.WriteLine("| agent binary | RSS idle | RSS with pods | peak | anonymous | file-backed |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| agent binary | RSS idle | RSS with pods | peak | anonymous | file-backed | threads idle / with pods |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             Console.WriteLine(agentRss.Row());
             if (inProcessRss is { } inProcess)
             {
@@ -282,9 +282,9 @@ internal static class PodStartupBench
     private const string LeanAgentInProcess = "KUBEWEB_AGENT_IN_PROCESS";
 
     /// <summary>An agent process' memory: VmRSS idle (registered, no pods) and with the pods, VmHWM, and the RSS split of smaps_rollup.</summary>
-    private sealed record AgentMemory(string Binary, bool Lean, double Idle, double Rss, double Peak, double Anonymous, double File)
+    private sealed record AgentMemory(string Binary, bool Lean, double Idle, double Rss, double Peak, double Anonymous, double File, (int Idle, int Pods) Threads)
     {
-        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Binary} | {Idle:F1} MiB | {Rss:F1} MiB | {Peak:F1} MiB | {Anonymous:F1} MiB | {File:F1} MiB |");
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Binary} | {Idle:F1} MiB | {Rss:F1} MiB | {Peak:F1} MiB | {Anonymous:F1} MiB | {File:F1} MiB | {Threads.Idle} / {Threads.Pods} |");
     }
 
     /// <summary>
@@ -333,6 +333,7 @@ internal static class PodStartupBench
             var binary = lean ? $"{LeanAgentFile} (NativeAOT)" : $"kubeweb (JIT, agent in process{(inProcess ? $", {LeanAgentInProcess}=1" : "")})";
             await Task.Delay(TimeSpan.FromSeconds(10));
             var idle = Rss(pid);
+            var idleThreads = (int)Rss(pid, "Threads:", 1);
             for (var i = 0; i < count; i++)
             {
                 await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
@@ -351,7 +352,7 @@ internal static class PodStartupBench
             // Let a stats round and a few status/heartbeat rounds pass at steady state.
             await Task.Delay(TimeSpan.FromSeconds(15));
             var rollup = SmapsRollup(pid);
-            var result = new AgentMemory(binary, lean, idle, Rss(pid), Rss(pid, "VmHWM:"), rollup.Anonymous, rollup.Rss - rollup.Anonymous);
+            var result = new AgentMemory(binary, lean, idle, Rss(pid), Rss(pid, "VmHWM:"), rollup.Anonymous, rollup.Rss - rollup.Anonymous, (idleThreads, (int)Rss(pid, "Threads:", 1)));
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}", gracePeriodSeconds: 0);
             await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count == 0, TimeSpan.FromMinutes(2));
             await WaitForAsync(async () => await runtimePods() == 0, TimeSpan.FromMinutes(2));
@@ -399,10 +400,11 @@ internal static class PodStartupBench
 
     private static string Target(string what, string value, bool met) => $"| {what} | {value} | {(met ? "yes" : "no")} |";
 
-    private static double Rss(string pid, string field = "VmRSS:")
+    /// <summary>A field of /proc/PID/status: kB fields in MiB by default.</summary>
+    private static double Rss(string pid, string field = "VmRSS:", double divisor = 1024.0)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return long.Parse(line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / divisor;
     }
 
     private static void Step(string what) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {what}");
