@@ -29,6 +29,7 @@ internal static class PodStartupBench
         var rate = Option(args, "--rate", 5);
         var rssPods = Option(args, "--rss-pods", 20);
         var statsInterval = Option(args, "--stats-interval", 10);
+        var hold = TimeSpan.FromSeconds(Option(args, "--rss-hold", 0));
         if (ContainerdSupervisor.MissingPrerequisites() is { } missing)
         {
             await Console.Error.WriteLineAsync("pod-startup needs root and: " + missing);
@@ -73,12 +74,12 @@ internal static class PodStartupBench
 
             Step($"agent RSS: `kubeweb agent` as a node runs it, with {rssPods} pods");
             Func<Task<int>> runtimePods = async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count;
-            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, inProcess: false, runtimePods);
+            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, inProcess: false, runtimePods, hold);
             AgentMemory? inProcessRss = null;
             if (agentRss.Lean)
             {
                 Step($"agent RSS again with the agent inside `kubeweb` ({LeanAgentInProcess}=1)");
-                inProcessRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, inProcess: true, runtimePods);
+                inProcessRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, inProcess: true, runtimePods, hold);
             }
 
             if (!rssOnly)
@@ -296,7 +297,7 @@ internal static class PodStartupBench
     /// pods first) before returning.
     /// </summary>
     private static async Task<AgentMemory> AgentRssAsync(
-        ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count, bool inProcess, Func<Task<int>> runtimePods)
+        ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count, bool inProcess, Func<Task<int>> runtimePods, TimeSpan hold)
     {
         const string node = "bench-agent";
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb"))
@@ -352,6 +353,12 @@ internal static class PodStartupBench
             // Let a stats round and a few status/heartbeat rounds pass at steady state.
             await Task.Delay(TimeSpan.FromSeconds(15));
             var rollup = SmapsRollup(pid);
+            if (hold > TimeSpan.Zero)
+            {
+                Step($"holding agent {pid} ({binary}) with its pods for {hold.TotalSeconds:F0} s (--rss-hold), e.g. for dotnet-gcdump or /proc/{pid}/smaps");
+                await Task.Delay(hold);
+            }
+
             var result = new AgentMemory(binary, lean, idle, Rss(pid), Rss(pid, "VmHWM:"), rollup.Anonymous, rollup.Rss - rollup.Anonymous, (idleThreads, (int)Rss(pid, "Threads:", 1)));
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}", gracePeriodSeconds: 0);
             await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count == 0, TimeSpan.FromMinutes(2));
