@@ -91,11 +91,16 @@ public sealed class GeneratedMetadataTests
     }
 
     [Fact]
-    public void GeneratedMetadata_CoversThePod()
+    public void TypesOutsideTheContext_FallBackToReflection_AndStatusKeepsItsWireShape()
     {
-        // The combined resolver must answer V1Pod from the generated context, not by reflection.
-        Assert.NotNull(KubeModelsJsonContext.Default.GetTypeInfo(typeof(V1Pod)));
-        Assert.IsAssignableFrom<IJsonTypeInfoResolver>(Generated.TypeInfoResolver);
+        Assert.Null(KubeModelsJsonContext.Default.GetTypeInfo(typeof(V1ConfigMapList)));
+        var list = new V1ConfigMapList { Items = [new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c" }, Data = new Dictionary<string, string> { ["k"] = "v" } }] };
+        Assert.Equal(JsonSerializer.Serialize(list, Reflection), JsonSerializer.Serialize(list, Generated));
+
+        // The V1Status modifier applies to the generated metadata too: no client-side hasObject.
+        var status = new V1Status { Code = 404, Reason = "NotFound", Message = "gone", Status = "Failure" };
+        Assert.DoesNotContain("hasObject", JsonSerializer.Serialize(status, Generated), StringComparison.Ordinal);
+        Assert.Equal(JsonSerializer.Serialize(status, Reflection), JsonSerializer.Serialize(status, Generated));
     }
 
     [Fact]
