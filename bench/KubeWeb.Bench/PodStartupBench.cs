@@ -29,6 +29,7 @@ internal static class PodStartupBench
         var rate = Option(args, "--rate", 5);
         var rssPods = Option(args, "--rss-pods", 20);
         var statsInterval = Option(args, "--stats-interval", 10);
+        var hold = TimeSpan.FromSeconds(Option(args, "--rss-hold", 0));
         if (ContainerdSupervisor.MissingPrerequisites() is { } missing)
         {
             await Console.Error.WriteLineAsync("pod-startup needs root and: " + missing);
@@ -55,39 +56,73 @@ internal static class PodStartupBench
             await local.Agent.Nodes[0].Registered.WaitAsync(TimeSpan.FromSeconds(60));
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
 
-            Step($"raw CRI: {pods} pods at {rate}/s");
-            var raw = await RawCriAsync(config.SocketPath, cgroupRoot, pods, rate);
-            Step($"API: {pods} pods at {rate}/s, create → Running through a watch");
-            var api = await ThroughApiAsync(client, pods, rate);
-            var rss = Rss("self");
+            var rssOnly = args.Contains("--rss-only");
+            List<double> raw = [], api = [];
+            var rss = 0.0;
+            if (!rssOnly)
+            {
+                Step($"raw CRI: {pods} pods at {rate}/s");
+                raw = await RawCriAsync(config.SocketPath, cgroupRoot, pods, rate);
+                Step($"API: {pods} pods at {rate}/s, create → Running through a watch");
+                api = await ThroughApiAsync(client, pods, rate);
+                rss = Rss("self");
 
-            Step("removing the startup pods");
-            await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
-            await WaitForAsync(async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 0, TimeSpan.FromMinutes(2));
-            Step($"agent RSS: a separate `kubeweb agent` process with {rssPods} pods");
+                Step("removing the startup pods");
+                await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
+                await WaitForAsync(async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count == 0, TimeSpan.FromMinutes(2));
+            }
+
+            Step($"agent RSS: `kubeweb agent` as a node runs it, with {rssPods} pods");
             Func<Task<int>> runtimePods = async () => (await local.Agent.Nodes[0].Runtime.ListPodsAsync(CancellationToken.None)).Count;
-            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, workstationGc: false, runtimePods);
-            Step($"agent RSS again with workstation GC (DOTNET_gcServer=0)");
-            var agentRssWorkstation = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, workstationGc: true, runtimePods);
+            var agentRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, inProcess: false, runtimePods, hold);
+            AgentMemory? inProcessRss = null;
+            if (agentRss.Lean)
+            {
+                Step($"agent RSS again with the agent inside `kubeweb` ({LeanAgentInProcess}=1)");
+                inProcessRss = await AgentRssAsync(server, client, config.SocketPath, cgroupRoot, Path.Combine(dir, "agent"), rssPods, inProcess: true, runtimePods, hold);
+            }
 
-            var (p50, p99, rawP50) = (Percentile(api, 50), Percentile(api, 99), Percentile(raw, 50));
-            Console.WriteLine($"## Pod startup, {pods} pods at {rate} pods/s (busybox sleep, one container)");
+            if (!rssOnly)
+            {
+                var (p50, p99, rawP50) = (Percentile(api, 50), Percentile(api, 99), Percentile(raw, 50));
+                Console.WriteLine($"## Pod startup, {pods} pods at {rate} pods/s (busybox sleep, one container)");
+                Console.WriteLine();
+                Console.WriteLine("| path | p50 | p99 | max |");
+                Console.WriteLine("|---|---|---|---|");
+                Console.WriteLine(Row("raw CRI (RunPodSandbox + Create + Start)", raw));
+                Console.WriteLine(Row("kubeweb: create → Running (watch)", api));
+                Console.WriteLine();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead: p50 {p50 / rawP50:F2}× the raw CRI time, p99 {p99 / Percentile(raw, 99):F2}×; in-process server + agent + bench client RSS {rss:F0} MiB"));
+            }
+
+            Console.WriteLine($"## Node agent memory, {rssPods} running pods");
             Console.WriteLine();
-            Console.WriteLine("| path | p50 | p99 | max |");
-            Console.WriteLine("|---|---|---|---|");
-            Console.WriteLine(Row("raw CRI (RunPodSandbox + Create + Start)", raw));
-            Console.WriteLine(Row("kubeweb: create → Running (watch)", api));
+            Console.WriteLine("| agent binary | RSS idle | RSS with pods | peak | anonymous | file-backed | threads idle / with pods |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine(agentRss.Row());
+            if (inProcessRss is { } inProcess)
+            {
+                Console.WriteLine(inProcess.Row());
+            }
+            else
+            {
+                Console.WriteLine($"(no {LeanAgentFile} beside kubeweb: the agent ran inside kubeweb; scripts/publish-agent.sh {AppContext.BaseDirectory.TrimEnd('/')} puts the NativeAOT agent there)");
+            }
+
             Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead: p50 {p50 / rawP50:F2}× the raw CRI time, p99 {p99 / Percentile(raw, 99):F2}×; in-process server + agent + bench client RSS {rss:F0} MiB"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"agent process RSS with {rssPods} running pods: {agentRss.Rss:F1} MiB (peak {agentRss.Peak:F1} MiB) with the binary's server GC; {agentRssWorkstation.Rss:F1} MiB (peak {agentRssWorkstation.Peak:F1} MiB) with DOTNET_gcServer=0"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load average while measuring: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} CPUs"));
             Console.WriteLine();
             Console.WriteLine("| target | value | met |");
             Console.WriteLine("|---|---|---|");
-            Console.WriteLine(Target("p50 ≤ 400 ms", $"{p50:F0} ms", p50 <= 400));
-            Console.WriteLine(Target("p99 ≤ 1 s", $"{p99:F0} ms", p99 <= 1000));
-            Console.WriteLine(Target("p50 ≤ 2× raw CRI", $"{p50 / rawP50:F2}×", p50 <= 2 * rawP50));
-            Console.WriteLine(Target($"agent RSS ≤ 80 MiB ({rssPods} pods)", $"{agentRss.Rss:F1} MiB", agentRss.Rss <= 80));
+            if (!rssOnly)
+            {
+                var (p50, p99, rawP50) = (Percentile(api, 50), Percentile(api, 99), Percentile(raw, 50));
+                Console.WriteLine(Target("p50 ≤ 400 ms", $"{p50:F0} ms", p50 <= 400));
+                Console.WriteLine(Target("p99 ≤ 1 s", $"{p99:F0} ms", p99 <= 1000));
+                Console.WriteLine(Target("p50 ≤ 2× raw CRI", $"{p50 / rawP50:F2}×", p50 <= 2 * rawP50));
+            }
+
+            Console.WriteLine(Target($"agent RSS ≤ 80 MiB ({rssPods} pods, {agentRss.Binary})", $"{agentRss.Rss:F1} MiB", agentRss.Rss <= 80));
 
             Step("cleaning up");
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", gracePeriodSeconds: 0);
@@ -244,14 +279,25 @@ internal static class PodStartupBench
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
+    private const string LeanAgentFile = "kubeweb-agent";
+    private const string LeanAgentInProcess = "KUBEWEB_AGENT_IN_PROCESS";
+
+    /// <summary>An agent process' memory: VmRSS idle (registered, no pods) and with the pods, VmHWM, and the RSS split of smaps_rollup.</summary>
+    private sealed record AgentMemory(string Binary, bool Lean, double Idle, double Rss, double Peak, double Anonymous, double File, (int Idle, int Pods) Threads)
+    {
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Binary} | {Idle:F1} MiB | {Rss:F1} MiB | {Peak:F1} MiB | {Anonymous:F1} MiB | {File:F1} MiB | {Threads.Idle} / {Threads.Pods} |");
+    }
+
     /// <summary>
     /// Starts <c>kubeweb agent</c> as its own process on the server's containerd (the server's local
     /// agent has no pods by then, and neither touches the other's), runs <paramref name="count"/> pods
-    /// on it, lets a stats round pass, and reads the process' VmRSS/VmHWM. The agent is stopped (its
+    /// on it, lets a stats round pass, and reads the process' memory. <c>kubeweb agent</c> replaces
+    /// itself with the NativeAOT <c>kubeweb-agent</c> when that sits beside it, as on a node;
+    /// <paramref name="inProcess"/> keeps the agent inside <c>kubeweb</c>. The agent is stopped (its
     /// pods first) before returning.
     /// </summary>
-    private static async Task<(double Rss, double Peak)> AgentRssAsync(
-        ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count, bool workstationGc, Func<Task<int>> runtimePods)
+    private static async Task<AgentMemory> AgentRssAsync(
+        ServerHost server, Kubernetes client, string socket, string cgroupRoot, string dataDir, int count, bool inProcess, Func<Task<int>> runtimePods, TimeSpan hold)
     {
         const string node = "bench-agent";
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb"))
@@ -259,9 +305,9 @@ internal static class PodStartupBench
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (workstationGc)
+        if (inProcess)
         {
-            psi.Environment["DOTNET_gcServer"] = "0";
+            psi.Environment[LeanAgentInProcess] = "1";
         }
 
         foreach (var a in new[]
@@ -274,13 +320,21 @@ internal static class PodStartupBench
         }
 
         using var agent = Process.Start(psi) ?? throw new InvalidOperationException("could not start kubeweb agent");
-        _ = agent.StandardOutput.ReadToEndAsync();
-        _ = agent.StandardError.ReadToEndAsync();
+        var stdout = agent.StandardOutput.ReadToEndAsync();
+        var stderr = agent.StandardError.ReadToEndAsync();
+        var pid = agent.Id.ToString(CultureInfo.InvariantCulture);
         try
         {
             var since = DateTime.UtcNow.AddSeconds(-1);
             await WaitForAsync(async () => (await client.CoordinationV1.ListNamespacedLeaseAsync("kube-node-lease", fieldSelector: $"metadata.name={node}")).Items is [{ } l]
                 && l.Spec?.RenewTime > since, TimeSpan.FromSeconds(60));
+            // The binary that runs the node: kubeweb itself, or the kubeweb-agent it exec'd.
+            var exe = Path.GetFileName(new FileInfo($"/proc/{pid}/exe").LinkTarget ?? "kubeweb");
+            var lean = exe == LeanAgentFile;
+            var binary = lean ? $"{LeanAgentFile} (NativeAOT)" : $"kubeweb (JIT, agent in process{(inProcess ? $", {LeanAgentInProcess}=1" : "")})";
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var idle = Rss(pid);
+            var idleThreads = (int)Rss(pid, "Threads:", 1);
             for (var i = 0; i < count; i++)
             {
                 await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
@@ -298,11 +352,25 @@ internal static class PodStartupBench
             await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count(p => p.Status?.Phase == "Running") == count, TimeSpan.FromMinutes(2));
             // Let a stats round and a few status/heartbeat rounds pass at steady state.
             await Task.Delay(TimeSpan.FromSeconds(15));
-            var result = (Rss(agent.Id.ToString(CultureInfo.InvariantCulture)), Rss(agent.Id.ToString(CultureInfo.InvariantCulture), "VmHWM:"));
+            var rollup = SmapsRollup(pid);
+            if (hold > TimeSpan.Zero)
+            {
+                Step($"holding agent {pid} ({binary}) with its pods for {hold.TotalSeconds:F0} s (--rss-hold), e.g. for dotnet-gcdump or /proc/{pid}/smaps");
+                await Task.Delay(hold);
+            }
+
+            var result = new AgentMemory(binary, lean, idle, Rss(pid), Rss(pid, "VmHWM:"), rollup.Anonymous, rollup.Rss - rollup.Anonymous, (idleThreads, (int)Rss(pid, "Threads:", 1)));
             await client.CoreV1.DeleteCollectionNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}", gracePeriodSeconds: 0);
             await WaitForAsync(async () => (await client.CoreV1.ListNamespacedPodAsync("default", fieldSelector: $"spec.nodeName={node}")).Items.Count == 0, TimeSpan.FromMinutes(2));
             await WaitForAsync(async () => await runtimePods() == 0, TimeSpan.FromMinutes(2));
             return result;
+        }
+        catch (TimeoutException)
+        {
+            agent.Kill();
+            await agent.WaitForExitAsync();
+            Console.Error.WriteLine($"the agent ({psi.FileName} {string.Join(' ', psi.ArgumentList)}) printed:\n{await stdout}{await stderr}");
+            throw;
         }
         finally
         {
@@ -312,6 +380,15 @@ internal static class PodStartupBench
                 await agent.WaitForExitAsync();
             }
         }
+    }
+
+    /// <summary>Rss and Anonymous (MiB) of /proc/PID/smaps_rollup; the rest of the RSS is file-backed (binaries, mapped assemblies).</summary>
+    private static (double Rss, double Anonymous) SmapsRollup(string pid)
+    {
+        double Field(string[] lines, string name) =>
+            long.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        var lines = File.ReadAllLines($"/proc/{pid}/smaps_rollup");
+        return (Field(lines, "Rss:"), Field(lines, "Anonymous:"));
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
@@ -330,10 +407,11 @@ internal static class PodStartupBench
 
     private static string Target(string what, string value, bool met) => $"| {what} | {value} | {(met ? "yes" : "no")} |";
 
-    private static double Rss(string pid, string field = "VmRSS:")
+    /// <summary>A field of /proc/PID/status: kB fields in MiB by default.</summary>
+    private static double Rss(string pid, string field = "VmRSS:", double divisor = 1024.0)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return long.Parse(line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / divisor;
     }
 
     private static void Step(string what) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {what}");

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using KubeWeb.Agent.Hosting;
 using KubeWeb.Host.Cli;
+
+// A node's agent runs as the lean kubeweb-agent executable when it is installed beside this one.
+LeanAgent.ExecIfPresent(args);
 
 var root = new RootCommand("KubeWeb: a Kubernetes-compatible container orchestrator with a built-in console")
 {

@@ -245,6 +245,8 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
                 };
                 o.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, cert, _, errors) => settings.ValidateServerCertificate(cert, errors);
             })
+            // Generated metadata for the hub's messages (the NativeAOT agent has no reflection-built metadata).
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, AgentHubJsonContext.Default))
             .WithAutomaticReconnect(new ReconnectPolicy(settings.MaxReconnectDelay, random))
             .WithServerTimeout(TimeSpan.FromSeconds(30))
             .WithKeepAliveInterval(TimeSpan.FromSeconds(10));

@@ -24,14 +24,14 @@ public static class StaticPodManifest
                (name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal));
     }
 
-    /// <summary>Parses a manifest; JSON is read as YAML.</summary>
+    /// <summary>Parses a manifest; JSON is read as YAML. YAML is turned into JSON and read as JSON, as Kubernetes does.</summary>
     /// <exception cref="FormatException">Not a v1 Pod, or no name.</exception>
     public static V1Pod Parse(string text, string nodeName)
     {
-        V1Pod manifest;
+        V1Pod? manifest;
         try
         {
-            manifest = KubernetesYaml.Deserialize<V1Pod>(text);
+            manifest = KubeJson.Deserialize<V1Pod>(YamlToJson.Convert(text));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

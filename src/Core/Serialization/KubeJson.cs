@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -12,7 +13,7 @@ namespace KubeWeb.Core.Serialization;
 public static class KubeJson
 {
     /// <summary>The client's own options, copied so nothing else can mutate them.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
+    public static JsonSerializerOptions Options { get; } = CreateOptions(generatedMetadata: !RuntimeFeature.IsDynamicCodeSupported);
 
     /// <summary>Compact output for the wire, with HTML-safe escaping off as Go does.</summary>
     public static JsonSerializerOptions Wire => Options;
@@ -29,7 +30,8 @@ public static class KubeJson
 
     public static JsonNode? ToNode(object value, Type type) => JsonSerializer.SerializeToNode(value, type, Options);
 
-    private static JsonSerializerOptions CreateOptions()
+    /// <param name="generatedMetadata">Resolve the agent's objects through <see cref="KubeModelsJsonContext"/> first (NativeAOT).</param>
+    internal static JsonSerializerOptions CreateOptions(bool generatedMetadata)
     {
         var field = typeof(k8s.KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Static)
             ?? throw new InvalidOperationException("KubernetesClient no longer exposes its serializer options; pin the tested version.");
@@ -47,8 +49,13 @@ public static class KubeJson
             }
         }
 
+        // Without runtime code generation (NativeAOT) the agent's objects need generated metadata.
+        var resolver = generatedMetadata
+            ? JsonTypeInfoResolver.Combine(KubeModelsJsonContext.Default, options.TypeInfoResolver)
+            : options.TypeInfoResolver!;
+
         // V1Status.HasObject is a client-side helper, not part of the wire format.
-        options.TypeInfoResolver = options.TypeInfoResolver!.WithAddedModifier(static info =>
+        options.TypeInfoResolver = resolver.WithAddedModifier(static info =>
         {
             if (info.Type == typeof(k8s.Models.V1Status))
             {

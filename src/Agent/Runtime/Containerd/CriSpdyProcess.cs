@@ -203,7 +203,7 @@ internal sealed class CriSpdyProcess : IContainerProcess
     {
         if (_tty)
         {
-            var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["Width"] = width, ["Height"] = height });
+            var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["Width"] = width, ["Height"] = height }, KubeWeb.Core.Agents.AgentHubJsonContext.Default.DictionaryStringInt32);
             _ = SafeAsync(DataAsync(ResizeId, json, false, _cts.Token));
         }
     }

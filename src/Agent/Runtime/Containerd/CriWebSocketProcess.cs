@@ -52,7 +52,7 @@ internal sealed class CriWebSocketProcess : IContainerProcess
 
     public void Resize(int width, int height)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["Width"] = width, ["Height"] = height });
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["Width"] = width, ["Height"] = height }, KubeWeb.Core.Agents.AgentHubJsonContext.Default.DictionaryStringInt32);
         _ = SendAsync(4, json, _cts.Token);
     }
 

@@ -1,18 +1,28 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using KubeWeb.Agent.Connection;
-using KubeWeb.Agent.Hosting;
 using KubeWeb.Agent.Node;
 using KubeWeb.Agent.Runtime.Containerd;
 using KubeWeb.Agent.Runtime.Simulated;
 using Microsoft.Extensions.Logging;
 
-namespace KubeWeb.Host.Cli;
+namespace KubeWeb.Agent.Hosting;
 
-/// <summary><c>kubeweb agent</c>: a node agent (the kubelet's part), or many simulated ones.</summary>
-internal static class AgentCommand
+/// <summary>
+/// <c>kubeweb agent</c>: a node agent (the kubelet's part), or many simulated ones. The same
+/// command is the whole of the lean <c>kubeweb-agent</c> executable (src/AgentHost), which
+/// <c>kubeweb agent</c> runs instead of itself when it sits beside it.
+/// </summary>
+public static class AgentCommand
 {
-    public static Command Create()
+    public const string Description = "Run a node agent that connects to a KubeWeb server and runs the pods bound to its node";
+
+    /// <summary><c>kubeweb agent</c>.</summary>
+    public static Command Create() => Configure(new Command("agent", Description));
+
+    /// <summary>Adds the agent's options and action to <paramref name="command"/> (a subcommand, or <c>kubeweb-agent</c>'s root).</summary>
+    public static TCommand Configure<TCommand>(TCommand command)
+        where TCommand : Command
     {
         var server = new Option<string>("--server") { Description = "URL of the KubeWeb API server", Required = true };
         var tokenFile = new Option<FileInfo>("--token-file") { Description = "File holding the node join token (the server's DATA_DIR/node-token)", Required = true };
@@ -31,10 +41,11 @@ internal static class AgentCommand
         var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests (YAML/JSON) this node runs and mirrors into the API (one node only)" };
         var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between resource usage reports (kubectl top)", DefaultValueFactory = _ => 10 };
         var cgroupRoot = new Option<string>("--cgroup-root") { Description = "cgroup (cgroupfs path) under which pods get their pod<uid> folders", DefaultValueFactory = _ => "/kubeweb" };
-        var command = new Command("agent", "Run a node agent that connects to a KubeWeb server and runs the pods bound to its node")
+        foreach (var option in new Option[] { server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale, manifests, statsInterval, cgroupRoot })
         {
-            server, tokenFile, caFile, nodeName, runtime, endpoint, dataDir, labels, taints, nodes, nodeIp, startDelay, terminationScale, manifests, statsInterval, cgroupRoot,
-        };
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var kind = parse.GetValue(runtime) == "simulated" ? RuntimeKind.Simulated : RuntimeKind.Containerd;
