@@ -12,7 +12,9 @@
 # Exits non-zero when a test failed, a test run crashed, or no test ran at all.
 #
 # Environment: CONFIGURATION (default Release), TEST_RESULTS_DIR (default ./TestResults),
-# TEST_HANG_TIMEOUT (default 10m; a test host stuck that long is stopped by `dotnet test`).
+# TEST_HANG_TIMEOUT (default 10m; a test host stuck that long is stopped by `dotnet test`),
+# KUBEWEB_AGENT_BINARY (a published NativeAOT kubeweb-agent; by default this script publishes one
+# into dist/agent).
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +33,19 @@ echo "==> dotnet build KubeWeb.sln -c $config"
 if ! dotnet build KubeWeb.sln -c "$config" -nologo; then
     echo "build failed; no tests ran" >&2
     exit 1
+fi
+
+# The lean node agent, kubeweb-agent (NativeAOT), is part of what is tested: LeanAgentProcessTests
+# runs it (register, a pod, a clean SIGTERM stop) through KUBEWEB_AGENT_BINARY. Published once here
+# (incremental afterwards) unless KUBEWEB_AGENT_BINARY names a build already; a failed publish fails
+# the run rather than skipping that test.
+if [ -z "${KUBEWEB_AGENT_BINARY:-}" ]; then
+    echo "==> scripts/publish-agent.sh dist/agent"
+    if ! scripts/publish-agent.sh "$root/dist/agent"; then
+        echo "publishing the NativeAOT agent failed (it needs gcc or clang and zlib1g-dev); no tests ran" >&2
+        exit 1
+    fi
+    export KUBEWEB_AGENT_BINARY="$root/dist/agent/kubeweb-agent"
 fi
 
 mapfile -t projects < <(grep -rl --include='*.csproj' '<IsTestProject>true</IsTestProject>' tests | sort)
