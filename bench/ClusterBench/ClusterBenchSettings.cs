@@ -31,6 +31,9 @@ internal sealed record ClusterBenchSettings
 
     public TimeSpan Limit { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long the scheduler scenario samples the CPU of idle nodes before it creates pods.</summary>
+    public TimeSpan IdleSample { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The in-process controller manager talks to the API over the server's Unix socket (false: loopback HTTPS, as before).</summary>
     public bool ApiSocket { get; init; } = true;
 

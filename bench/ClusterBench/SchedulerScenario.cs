@@ -14,7 +14,7 @@ internal static class SchedulerScenario
     public static async Task RunAsync(ClusterBenchSettings s, Report report)
     {
         var (nodes, pods) = (s.SchedulerNodes, s.SchedulerPods);
-        double throughput, createRate, p50, p99, serverRss, agentRss, serverCpu, agentCpu;
+        double throughput, createRate, p50, p99, serverRss, agentRss, serverCpu, agentCpu, idleServer, idleAgent, measured;
         int bound, throttled, events, created;
         string gc;
         TimeSpan registered;
@@ -23,6 +23,12 @@ internal static class SchedulerScenario
             registered = cluster.AgentsRegistered;
             await cluster.WaitNodesReadyAsync(nodes, s.Limit);
             await using var watch = await PodWatch.StartAsync(cluster.Api, "bench");
+
+            // What the nodes cost with no pods moving (leases, heartbeats, usage reports), per second:
+            // at a low pod rate it is most of the CPU per pod, so the per-pod figures are also given without it.
+            var (idleCpu0, idleAgent0, idleClock) = (Cpu.Self(), cluster.Agents.CpuSeconds(), Stopwatch.StartNew());
+            await Task.Delay(s.IdleSample);
+            (idleServer, idleAgent) = ((Cpu.Self() - idleCpu0) / idleClock.Elapsed.TotalSeconds, (cluster.Agents.CpuSeconds() - idleAgent0) / idleClock.Elapsed.TotalSeconds);
             BenchCluster.Log($"creating {pods} pods from {s.Clients} clients");
             var started = new long[pods];
             var next = -1;
@@ -44,7 +50,7 @@ internal static class SchedulerScenario
             createRate = created / creating.TotalSeconds;
             BenchCluster.Log($"created {created} in {creating.TotalSeconds:F1} s; {watch.Bound} bound so far");
             await watch.WaitAsync(w => w.Bound >= created, s.Limit);
-            (serverCpu, agentCpu) = (Cpu.Self() - cpu0, cluster.Agents.CpuSeconds() - agentCpu0);
+            (serverCpu, agentCpu, measured) = (Cpu.Self() - cpu0, cluster.Agents.CpuSeconds() - agentCpu0, Stopwatch.GetElapsedTime(t0).TotalSeconds);
             // Per pod figures divide by the pods created: a run cut short by --limit-seconds still reports honest ones.
             gc = GcSnapshot.Take().Since(gc0, created);
             var times = watch.BoundTimes();
@@ -78,6 +84,9 @@ internal static class SchedulerScenario
         report.Row("in-memory scheduler (bench/SchedulerBench workload, no API)", $"{raw:F0} pods/s");
         report.Row("through-API ÷ in-memory", $"{throughput / raw:F2}");
         report.Row("CPU per 1,000 pods, create → all bound: server process (+ bench client) / agent process", $"{serverCpu * 1000 / created:F2} s / {agentCpu * 1000 / created:F2} s");
+        report.Row("idle nodes, no pods moving (leases, heartbeats, usage reports): CPU s per second, server / agents", $"{idleServer:F2} / {idleAgent:F2}");
+        report.Row("CPU per 1,000 pods without that idle cost, server (+ bench client) / agents",
+            $"{Math.Max(0, serverCpu - idleServer * measured) * 1000 / created:F2} s / {Math.Max(0, agentCpu - idleAgent * measured) * 1000 / created:F2} s");
         report.Row("server process garbage collection, create → all bound", gc);
         report.Row("RSS: server process (+ bench client) / agent process", $"{serverRss:F0} MiB / {agentRss:F0} MiB");
     }
