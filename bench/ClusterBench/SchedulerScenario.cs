@@ -75,7 +75,7 @@ internal static class SchedulerScenario
         report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
             $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +
             $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS; throughput is pods bound ÷ (first POST → last pod seen bound on a watch). " +
-            $"The controller manager and scheduler reach the API over {(s.ApiSocket ? "the server's Unix socket (cleartext HTTP/2)" : "loopback HTTPS")}.");
+            $"The controller manager and scheduler reach the API over {(s.ApiSocket ? "the server's Unix socket (cleartext HTTP/1.1)" : "loopback HTTPS")}.");
         report.Row("create → bound throughput", throughput, "pods/s", 700, atMost: false);
         report.Row("pods created / bound", $"{created}/{pods} / {bound}");
         report.Row("API create rate alone (POST only)", $"{createRate:F0} pods/s ({throttled} POSTs answered 429 and retried)");

@@ -7,8 +7,12 @@ namespace KubeWeb.Core.Informers;
 
 /// <summary>
 /// The API server's Unix socket for clients in its own process (the controller manager, the
-/// scheduler, the console): cleartext HTTP/2 with prior knowledge instead of loopback TLS, same
-/// handlers, same bearer-token authentication and authorization. The socket sits in a folder only
+/// scheduler): cleartext HTTP/1.1 instead of loopback TLS, same handlers, same bearer-token
+/// authentication and authorization. HTTP/1.1, not HTTP/2: every watch and every request in flight
+/// gets a connection of its own (as the informers' watches had over TLS), so the watch streams of
+/// the whole controller manager do not share one connection's frames and flow control with the
+/// scheduler's bindings (over one HTTP/2 connection the scheduler bound fewer pods per second than
+/// over TLS, where the informers' watches were HTTP/1.1). The socket sits in a folder only
 /// the server's user may enter (0700), so only that user (root, for a node) can connect at all.
 /// Out-of-process clients (kubectl, agents, <c>kubeweb controllers</c>) keep using HTTPS.
 /// </summary>
@@ -42,7 +46,7 @@ public static class LocalApiSocket
     /// <summary>
     /// Points <paramref name="config"/> at the socket: requests go to <c>http://localhost</c> but
     /// every connection is opened on <paramref name="socketPath"/>. Pass <see cref="Handlers"/> to
-    /// the <see cref="Kubernetes"/> constructor as well, so every request is sent as HTTP/2.
+    /// the <see cref="Kubernetes"/> constructor as well, so every request is sent as HTTP/1.1.
     /// </summary>
     public static KubernetesClientConfiguration Configure(KubernetesClientConfiguration config, string socketPath)
     {
@@ -55,8 +59,6 @@ public static class LocalApiSocket
             previous?.Invoke(handler);
             var sockets = handler as SocketsHttpHandler
                 ?? throw new InvalidOperationException($"The Kubernetes client's first handler is {handler.GetType().Name}, not SocketsHttpHandler.");
-            // Watches hold streams open for minutes; a second connection opens when one has no free stream.
-            sockets.EnableMultipleHttp2Connections = true;
             sockets.ConnectCallback = async (_, ct) =>
             {
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -75,18 +77,18 @@ public static class LocalApiSocket
         return config;
     }
 
-    /// <summary>The handlers that make every request on the socket HTTP/2 (cleartext HTTP/2 needs the exact-version policy).</summary>
-    public static DelegatingHandler[] Handlers() => [new Http2PriorKnowledgeHandler()];
+    /// <summary>The handlers that make every request on the socket HTTP/1.1 (the client asks for HTTP/2 by default).</summary>
+    public static DelegatingHandler[] Handlers() => [new Http11Handler()];
 
     /// <summary>A client on the socket for the given bearer token; the caller owns and disposes it.</summary>
     public static Kubernetes CreateClient(string socketPath, string token) =>
         new(Configure(new KubernetesClientConfiguration { AccessToken = token }, socketPath), Handlers());
 
-    private sealed class Http2PriorKnowledgeHandler : DelegatingHandler
+    private sealed class Http11Handler : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.Version = HttpVersion.Version20;
+            request.Version = HttpVersion.Version11;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
             return base.SendAsync(request, cancellationToken);
         }

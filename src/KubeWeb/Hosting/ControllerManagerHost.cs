@@ -15,7 +15,7 @@ namespace KubeWeb.Host.Hosting;
 /// The controller manager (controllers and scheduler) as its own host: in process beside the API
 /// server by default, or alone through <c>kubeweb controllers</c>. Either way it talks to the API
 /// with a bearer token, exactly like an out-of-process controller: over HTTPS, or beside the server
-/// over its Unix socket (<see cref="LocalApiSocket"/>: cleartext HTTP/2, no TLS to pay for in process).
+/// over its Unix socket (<see cref="LocalApiSocket"/>: cleartext HTTP/1.1, no TLS to pay for in process).
 /// </summary>
 public static class ControllerManagerHost
 {

@@ -46,7 +46,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The join token agents present (<c>kubeweb agent --token-file DATA_DIR/node-token</c>).</summary>
     public string NodeTokenPath { get; private init; } = "";
 
-    /// <summary>The Unix socket the in-process controller manager uses (cleartext HTTP/2, owner-only folder); null when disabled or the path is too long.</summary>
+    /// <summary>The Unix socket the in-process controller manager uses (cleartext HTTP/1.1, owner-only folder); null when disabled or the path is too long.</summary>
     public string? ApiSocket { get; private init; }
 
     public IServiceProvider Services => _app.Services;
@@ -121,8 +121,8 @@ public sealed class ServerHost : IAsyncDisposable
 
             if (apiSocket is not null)
             {
-                // In-process clients only: cleartext HTTP/2 (prior knowledge), authenticated like every request.
-                k.ListenUnixSocket(apiSocket, o => o.Protocols = HttpProtocols.Http2);
+                // In-process clients only: cleartext HTTP/1.1, authenticated like every request.
+                k.ListenUnixSocket(apiSocket, o => o.Protocols = HttpProtocols.Http1);
             }
         });
         builder.Services.AddSingleton(new AgentHubOptions { NodeToken = nodeToken });

@@ -10,7 +10,7 @@ using KubeWeb.E2E.Infrastructure;
 namespace KubeWeb.E2E.TypedClient;
 
 /// <summary>
-/// The server's Unix socket for its in-process controller manager: owner-only, cleartext HTTP/2,
+/// The server's Unix socket for its in-process controller manager: owner-only, cleartext HTTP/1.1,
 /// and the same authentication, API and watches as the HTTPS listener.
 /// </summary>
 [Trait("Category", "E2E")]
@@ -27,17 +27,17 @@ public sealed class LocalApiSocketTests(SqliteServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task Request_WithoutToken_IsRefusedOverHttp2()
+    public async Task Request_WithoutToken_IsRefused()
     {
         using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = (_, ct) => ConnectAsync(server.Server.ApiSocket!, ct) });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost/api/v1/namespaces")
         {
-            Version = HttpVersion.Version20,
+            Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(HttpVersion.Version11, response.Version);
         Assert.Contains("\"kind\":\"Status\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
