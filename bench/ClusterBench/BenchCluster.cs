@@ -36,7 +36,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("kw-clusterbench-").FullName;
         var dataDir = Path.Combine(dir, "data");
         Log($"starting the server ({dir})");
-        var server = await ServerHost.StartAsync(new ServerSettings { DataDir = dataDir, HttpsPort = 0, BindAddress = IPAddress.Loopback }, l => l
+        var server = await ServerHost.StartAsync(new ServerSettings { DataDir = dataDir, HttpsPort = 0, BindAddress = IPAddress.Loopback, DisableApiSocket = !s.ApiSocket }, l => l
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Critical)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));

@@ -31,6 +31,12 @@ internal sealed record ClusterBenchSettings
 
     public TimeSpan Limit { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long the scheduler scenario samples the CPU of idle nodes before it creates pods.</summary>
+    public TimeSpan IdleSample { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The in-process controller manager talks to the API over the server's Unix socket (false: loopback HTTPS, as before).</summary>
+    public bool ApiSocket { get; init; } = true;
+
     public static ClusterBenchSettings Parse(string[] args)
     {
         var s = new ClusterBenchSettings();
@@ -50,9 +56,10 @@ internal sealed record ClusterBenchSettings
                 "--churn-seconds" => s with { ChurnDuration = TimeSpan.FromSeconds(Int()) },
                 "--start-delay-ms" => s with { StartDelay = TimeSpan.FromMilliseconds(Int()) },
                 "--limit-seconds" => s with { Limit = TimeSpan.FromSeconds(Int()) },
+                "--api-socket" => s with { ApiSocket = value is "on" ? true : value is "off" ? false : throw new ArgumentException($"--api-socket is on or off, not {value}") },
                 _ => throw new ArgumentException(
                     $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --clients N, " +
-                    "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N"),
+                    "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N, --api-socket on|off"),
             };
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using k8s.Models;
 using KubeWeb.Api.Http;
 using KubeWeb.Api.Storage;
@@ -48,7 +49,7 @@ internal sealed class PodStatusWriter(ResourceHandler handler, ObjectStore store
                     throw ApiError.NotFound(_pods, report.Name);
                 }
 
-                var pod = (V1Pod)store.Codec.Copy(current);
+                var pod = StatusCopy(current);
                 pod.Metadata.ResourceVersion = null;
                 pod.Status = Merge(pod.Status, reported);
                 return pod;
@@ -82,6 +83,46 @@ internal sealed class PodStatusWriter(ResourceHandler handler, ObjectStore store
         {
             return Result(PodStatusOutcome.Failed, e.Message);
         }
+    }
+
+    /// <summary>
+    /// A private copy of the stored pod's metadata and status, decoded from its stored bytes. The spec
+    /// is a placeholder: a status write keeps the stored pod's spec (PrepareForStatusUpdate puts it
+    /// back before validation, ownership and encoding), so decoding it, quantities and all, is waste.
+    /// </summary>
+    private static V1Pod StatusCopy(StoredObject current)
+    {
+        V1ObjectMeta? metadata = null;
+        V1PodStatus? status = null;
+        var reader = new Utf8JsonReader(current.Json);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                metadata = JsonSerializer.Deserialize<V1ObjectMeta>(ref reader, KubeJson.Options);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                status = JsonSerializer.Deserialize<V1PodStatus>(ref reader, KubeJson.Options);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new V1Pod
+        {
+            ApiVersion = current.Object.ApiVersion,
+            Kind = current.Object.Kind,
+            Metadata = metadata ?? new V1ObjectMeta(),
+            Spec = new V1PodSpec(),
+            Status = status,
+        };
     }
 
     private bool Exists(PodStatusReport report) =>

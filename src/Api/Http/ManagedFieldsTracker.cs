@@ -19,6 +19,11 @@ public sealed class ManagedFieldsTracker
     private static readonly string[] MainIgnored = ["status"];
     private static readonly string[] StatusIgnored = ["spec"];
 
+    /// <summary>The top-level fields a status write compares (<see cref="StatusHalf"/>).</summary>
+    private static readonly string[] StatusCompared = ["apiVersion", "kind", "metadata", "status"];
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.PropertyInfo?> StatusProperties = new();
+
     /// <summary>
     /// Records a create/update/patch by <paramref name="manager"/> on <paramref name="obj"/> (skipped when the manager is empty).
     /// <paramref name="oldJson"/>, when given, is <paramref name="old"/> as the store encoded it, read instead of encoding it again.
@@ -36,7 +41,7 @@ public sealed class ManagedFieldsTracker
         // Fields equal in both versions cannot change ownership either, so only the differing ones are
         // compared; managedFields are decoded from, and written back as, JSON text without node trees.
         var ignored = subresource == "status" ? StatusIgnored : MainIgnored;
-        using var updated = JsonDocument.Parse(KubeJson.SerializeToUtf8(obj, obj.GetType()));
+        using var updated = JsonDocument.Parse(subresource == "status" ? StatusHalf(obj) : KubeJson.SerializeToUtf8(obj, obj.GetType()));
         using var previous = old is null ? null : JsonDocument.Parse(oldJson ?? KubeJson.SerializeToUtf8(old, old.GetType()));
         var provided = ManagedFieldsOf(updated.RootElement);
         var resets = provided.ValueKind == JsonValueKind.Array && provided.GetArrayLength() > 0 &&
@@ -49,6 +54,46 @@ public sealed class ManagedFieldsTracker
             () => previous is null ? [] : ManagedFieldsEntries.Decode(ManagedFieldsOf(previous.RootElement)),
             manager, obj.GetType(), type.ApiVersion, now, subresource, ignored);
         obj.Metadata.ManagedFields = entries.Count == 0 ? null : Typed(entries);
+    }
+
+    /// <summary>
+    /// What a status write can change, encoded as in the whole object: apiVersion, kind, metadata and
+    /// status. The rest (spec, for pods half the bytes) is the stored object's own after
+    /// PrepareForStatusUpdate and ignored for ownership, so it is neither encoded nor compared
+    /// (<see cref="Skipped"/> leaves it out of the stored version too).
+    /// </summary>
+    private static byte[] StatusHalf(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder }))
+        {
+            w.WriteStartObject();
+            if (obj.ApiVersion is not null)
+            {
+                w.WriteString("apiVersion", obj.ApiVersion);
+            }
+
+            if (obj.Kind is not null)
+            {
+                w.WriteString("kind", obj.Kind);
+            }
+
+            if (obj.Metadata is not null)
+            {
+                w.WritePropertyName("metadata");
+                JsonSerializer.Serialize(w, obj.Metadata, KubeJson.Options);
+            }
+
+            if (StatusProperties.GetOrAdd(obj.GetType(), static t => t.GetProperty("Status")) is { } property && property.GetValue(obj) is { } status)
+            {
+                w.WritePropertyName("status");
+                JsonSerializer.Serialize(w, status, property.PropertyType, KubeJson.Options);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static JsonElement ManagedFieldsOf(JsonElement root) =>
@@ -145,9 +190,13 @@ public sealed class ManagedFieldsTracker
         return (o, n);
     }
 
-    /// <summary>Ignored top-level fields, and managedFields (ownership, not content), stay out of the comparison.</summary>
+    /// <summary>
+    /// Ignored top-level fields, and managedFields (ownership, not content), stay out of the comparison;
+    /// a status write compares only <see cref="StatusCompared"/> (its other fields are the stored ones).
+    /// </summary>
     private static bool Skipped(JsonProperty p, string[] ignored, int depth, bool inMetadata) =>
-        (depth == 0 && ignored.Contains(p.Name)) || (inMetadata && p.NameEquals("managedFields"));
+        (depth == 0 && (ignored.Contains(p.Name) || (ignored == StatusIgnored && !StatusCompared.Contains(p.Name))))
+        || (inMetadata && p.NameEquals("managedFields"));
 
     /// <summary>A created object without its ignored half and its managedFields.</summary>
     private static JsonObject Without(JsonElement root, string[] ignored)

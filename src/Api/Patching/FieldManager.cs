@@ -213,6 +213,12 @@ public static class FieldManager
     /// <summary>Folds the oldest Update entries into one <see cref="AncientChangesManager"/> entry.</summary>
     private static void CapUpdateManagers(Dictionary<ManagerIdentity, ManagedEntry> managers)
     {
+        if (managers.Count <= MaxUpdateManagers)
+        {
+            // Fewer entries than the cap: nothing to fold (and no times to read on every write).
+            return;
+        }
+
         var updaters = managers.Values.Where(e => !e.Identity.IsApply && !e.Fields.IsEmpty)
             .OrderBy(e => ManagedFieldsEntries.Seconds(e.Time)).ToList();
         if (updaters.Count <= MaxUpdateManagers)

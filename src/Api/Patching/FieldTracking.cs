@@ -91,17 +91,28 @@ internal static class FieldTracking
 
         if ((left ?? right) is JsonObject)
         {
+            // The left's fields in order, then the right's that the left lacks (no name lists to build).
             var l = left as JsonObject;
             var r = right as JsonObject;
-            var names = (l?.Select(p => p.Key) ?? []).Concat(r?.Select(p => p.Key) ?? []).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var name in names)
+            if (l is not null)
             {
-                JsonNode? lv = null, rv = null;
-                var hl = l is not null && l.TryGetPropertyValue(name, out lv);
-                var hr = r is not null && r.TryGetPropertyValue(name, out rv);
-                path.Add(FieldSet.FieldElement(name));
-                Walk(lv, hl, rv, hr, slot.Child(name), path, slot.IsStructValued(name), result);
-                path.RemoveAt(path.Count - 1);
+                foreach (var (name, lv) in l)
+                {
+                    JsonNode? rv = null;
+                    var hr = r is not null && r.TryGetPropertyValue(name, out rv);
+                    WalkField(name, lv, true, rv, hr, slot, path, result);
+                }
+            }
+
+            if (r is not null)
+            {
+                foreach (var (name, rv) in r)
+                {
+                    if (l is null || !l.ContainsKey(name))
+                    {
+                        WalkField(name, null, false, rv, true, slot, path, result);
+                    }
+                }
             }
         }
         else
@@ -132,6 +143,13 @@ internal static class FieldTracking
                 result.Removed.Insert(path);
             }
         }
+    }
+
+    private static void WalkField(string name, JsonNode? lv, bool hl, JsonNode? rv, bool hr, SchemaSlot slot, List<string> path, FieldComparison result)
+    {
+        path.Add(FieldSet.FieldElement(name));
+        Walk(lv, hl, rv, hr, slot.Child(name), path, slot.IsStructValued(name), result);
+        path.RemoveAt(path.Count - 1);
     }
 
     private static bool IsEmptyContainer(JsonNode? node) => node switch

@@ -188,10 +188,17 @@ internal static class ManagedFieldsEntries
         return utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Seconds since the epoch of an entry's time (0 when absent or unreadable). The format
+    /// <see cref="FormatTime"/> writes is read exactly first: the general parser costs several times more,
+    /// and entries are ordered by time on every write.
+    /// </summary>
     public static long Seconds(string? time) =>
-        time is not null && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed.ToUnixTimeSeconds()
-            : 0;
+        time is null ? 0
+        : DateTime.TryParseExact(time, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact) ? new DateTimeOffset(exact, TimeSpan.Zero).ToUnixTimeSeconds()
+        : DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.ToUnixTimeSeconds()
+        : 0;
 
     private static string? Text(JsonElement entry, string name) =>
         entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -34,13 +34,15 @@ public static class ControllerServiceCollectionExtensions
     /// <summary>
     /// The controller manager's shared parts: the API client (loopback in the all-in-one server),
     /// informers, event recorder, leader election. Controllers add themselves as <see cref="Runtime.IController"/>.
+    /// <paramref name="handlers"/> go into the client's pipeline (the in-process server's Unix socket needs one).
     /// </summary>
-    public static IServiceCollection AddKubeWebControllerManager(this IServiceCollection services, KubernetesClientConfiguration config, ControllerManagerOptions options)
+    public static IServiceCollection AddKubeWebControllerManager(this IServiceCollection services, KubernetesClientConfiguration config, ControllerManagerOptions options,
+        params DelegatingHandler[] handlers)
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ResourceRegistry.Default);
-        services.AddSingleton(_ => new Kubernetes(config));
+        services.AddSingleton(_ => new Kubernetes(config, handlers));
         services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
         services.AddSingleton(sp => new ResourceClient(sp.GetRequiredService<Kubernetes>(), sp.GetService<TimeProvider>()));
         services.AddSingleton<InformerFactory>();

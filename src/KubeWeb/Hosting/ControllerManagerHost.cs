@@ -4,6 +4,7 @@ using KubeWeb.Controllers.Apps;
 using KubeWeb.Controllers.Hosting;
 using KubeWeb.Controllers.Scheduling;
 using KubeWeb.Controllers.Volumes;
+using KubeWeb.Core.Informers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,17 +14,24 @@ namespace KubeWeb.Host.Hosting;
 /// <summary>
 /// The controller manager (controllers and scheduler) as its own host: in process beside the API
 /// server by default, or alone through <c>kubeweb controllers</c>. Either way it talks to the API
-/// over HTTPS with a bearer token, exactly like an out-of-process controller.
+/// with a bearer token, exactly like an out-of-process controller: over HTTPS, or beside the server
+/// over its Unix socket (<see cref="LocalApiSocket"/>: cleartext HTTP/1.1, no TLS to pay for in process).
 /// </summary>
 public static class ControllerManagerHost
 {
     public static Action<IServiceCollection>? ConfigureControllers { get; set; }
 
     public static async Task<IHost> StartAsync(string serverUrl, string token, X509Certificate2? ca, ControllerManagerOptions options,
-        Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+        Action<ILoggingBuilder>? logging = null, CancellationToken ct = default, string? apiSocket = null)
     {
         var config = new KubernetesClientConfiguration { Host = serverUrl, AccessToken = token };
-        if (ca is not null)
+        DelegatingHandler[] handlers = [];
+        if (apiSocket is not null)
+        {
+            LocalApiSocket.Configure(config, apiSocket);
+            handlers = LocalApiSocket.Handlers();
+        }
+        else if (ca is not null)
         {
             config.SslCaCerts = [ca];
         }
@@ -46,7 +54,7 @@ public static class ControllerManagerHost
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddKubeWebControllerManager(config, options);
+        builder.Services.AddKubeWebControllerManager(config, options, handlers);
         builder.Services.AddKubeWebCoreControllers();
         builder.Services.AddKubeWebScheduler();
         builder.Services.AddKubeWebAppsControllers();

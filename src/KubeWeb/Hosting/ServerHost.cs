@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using KubeWeb.Api;
 using KubeWeb.Api.Agents;
 using KubeWeb.Api.Storage;
+using KubeWeb.Core.Informers;
 using KubeWeb.Host.Pki;
 using KubeWeb.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +45,9 @@ public sealed class ServerHost : IAsyncDisposable
 
     /// <summary>The join token agents present (<c>kubeweb agent --token-file DATA_DIR/node-token</c>).</summary>
     public string NodeTokenPath { get; private init; } = "";
+
+    /// <summary>The Unix socket the in-process controller manager uses (cleartext HTTP/1.1, owner-only folder); null when disabled or the path is too long.</summary>
+    public string? ApiSocket { get; private init; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -91,6 +95,12 @@ public sealed class ServerHost : IAsyncDisposable
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var apiSocket = settings.DisableApiSocket ? null : LocalApiSocket.PathFor(settings.DataDir);
+        if (apiSocket is not null)
+        {
+            LocalApiSocket.Prepare(apiSocket);
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null; // the API enforces its own 3 MiB limit with a Status body
@@ -108,6 +118,12 @@ public sealed class ServerHost : IAsyncDisposable
             {
                 k.ListenAnyIP(settings.HttpsPort, Https);
             }
+
+            if (apiSocket is not null)
+            {
+                // In-process clients only: cleartext HTTP/1.1, authenticated like every request.
+                k.ListenUnixSocket(apiSocket, o => o.Protocols = HttpProtocols.Http1);
+            }
         });
         builder.Services.AddSingleton(new AgentHubOptions { NodeToken = nodeToken });
         builder.Services.AddKubeWebApi(store, api);
@@ -120,17 +136,18 @@ public sealed class ServerHost : IAsyncDisposable
         await app.StartAsync(ct);
 
         var port = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Where(a => a.StartsWith("https://", StringComparison.Ordinal))
             .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port).First();
         var host = settings.BindAddress is { } b && !b.Equals(IPAddress.Any) && !b.Equals(IPAddress.IPv6Any) ? b.ToString() : "127.0.0.1";
         var url = $"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}";
         api.AdvertiseAddress = $"{host}:{port}";
 
         Kubeconfig.Write(settings.KubeconfigFile, Kubeconfig.Render(url, ca.ExportCertificatePem(), token));
-        var server = new ServerHost(app, url, settings.KubeconfigFile, token) { NodeTokenPath = Path.Combine(settings.DataDir, "node-token") };
+        var server = new ServerHost(app, url, settings.KubeconfigFile, token) { NodeTokenPath = Path.Combine(settings.DataDir, "node-token"), ApiSocket = apiSocket };
         if (!settings.DisableControllers)
         {
             var controllerOptions = settings.Controllers with { RootCaPem = ca.ExportCertificatePem(), StorageRoot = settings.DefaultLocalStoragePath ?? Path.Combine(Path.GetFullPath(settings.DataDir), "storage") };
-            server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, controllerOptions, logging, ct);
+            server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, controllerOptions, logging, ct, apiSocket);
         }
 
         if (settings.LocalAgent is { } local)

@@ -31,6 +31,12 @@ public sealed record ServerSettings
     /// <summary>Where the local-path provisioner puts volumes on each node (<c>--default-local-storage-path</c>); null is DATA_DIR/storage.</summary>
     public string? DefaultLocalStoragePath { get; init; }
 
+    /// <summary>
+    /// The in-process controller manager and scheduler use loopback HTTPS like any other client
+    /// instead of the server's Unix socket (DATA_DIR/run/api.sock).
+    /// </summary>
+    public bool DisableApiSocket { get; init; }
+
     /// <summary>Run the API alone, without the in-process controller manager and scheduler.</summary>
     public bool DisableControllers { get; init; }
 

@@ -33,7 +33,8 @@ internal sealed class ApiEndpoint(IServer server, Hosting.ConsoleOptions options
 
     private Uri FromListener()
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        // The HTTPS listener, not the controller manager's Unix socket (exec needs WebSockets, which the socket does not carry).
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("The server has no listening address yet.");
         var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
             .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)

@@ -62,6 +62,19 @@ public sealed class CriLogReaderTests : IDisposable
     }
 
     [Fact]
+    public void Append_SeveralLines_WritesWhatOneAppendPerLineWrites()
+    {
+        var each = Path.Combine(_dir, "each", "0.log");
+        CriLogWriter.Append(each, T0, false, "hel", partial: true);
+        CriLogWriter.Append(each, T0, false, "lo");
+        CriLogWriter.Append(each, T0, true, "an error");
+        var once = Path.Combine(_dir, "once", "0.log");
+        CriLogWriter.Append(once, T0, (false, "hel", true), (false, "lo", false), (true, "an error", false));
+        Assert.Equal(File.ReadAllText(each), File.ReadAllText(once));
+        Assert.Equal(3, File.ReadAllLines(once).Length);
+    }
+
+    [Fact]
     public async Task Read_TailSinceTimestampsAndLimit()
     {
         for (var i = 0; i < 5; i++)

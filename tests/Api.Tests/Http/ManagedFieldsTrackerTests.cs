@@ -20,7 +20,7 @@ public sealed class ManagedFieldsTrackerTests
     private static readonly ObjectCodec Codec = new(ResourceRegistry.Default);
     private static readonly DateTime T0 = new(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
-    public static TheoryData<string> Steps() => ["status", "labels", "image", "unlabel", "annotate-status", "noop", "containers", "clear", "reset", "handover"];
+    public static TheoryData<string> Steps() => ["status", "status-other-spec", "labels", "image", "unlabel", "annotate-status", "noop", "containers", "clear", "reset", "handover"];
 
     [Theory]
     [MemberData(nameof(Steps))]
@@ -46,6 +46,14 @@ public sealed class ManagedFieldsTrackerTests
                 updated.Status.PodIP = "10.0.0.5";
                 updated.Status.Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "True" }, new V1PodCondition { Type = "Ready", Status = "True" }];
                 updated.Status.ContainerStatuses = [new V1ContainerStatus { Name = "app", Image = "nginx", ImageID = "", Ready = true, RestartCount = 0 }];
+                break;
+            case "status-other-spec":
+                // A status write encodes and compares apiVersion, kind, metadata and status only: a spec
+                // that differs (the handler puts the stored one back) changes no ownership.
+                (subresource, manager) = ("status", "kubelet");
+                updated.Spec.Containers[0].Image = "nginx:2";
+                updated.Spec.NodeSelector = null;
+                updated.Status.Phase = "Running";
                 break;
             case "labels":
                 updated.Metadata.Labels["tier"] = "web";

@@ -91,7 +91,9 @@ public class PersistentVolumeControllerIntegrationTests(AppsServerFixture fixtur
 
         // Delete: the volume goes too; without an agent on node-a its cleanup finalizer holds it.
         await Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("cache", ns);
-        var deleting = await WaitForAsync(() => Client.CoreV1.ReadPersistentVolumeAsync(pv.Metadata.Name), v => v.Metadata.DeletionTimestamp is not null);
+        // pv-protection lets go in a write of its own after the deletion mark: wait for it, then only the cleanup finalizer holds the volume.
+        var deleting = await WaitForAsync(() => Client.CoreV1.ReadPersistentVolumeAsync(pv.Metadata.Name),
+            v => v.Metadata.DeletionTimestamp is not null && v.Metadata.Finalizers?.Contains(PersistentVolumeController.PvProtection) != true);
         Assert.Equal([PersistentVolumeController.LocalPathCleanup], deleting.Metadata.Finalizers);
         Assert.Equal("Released", deleting.Status.Phase);
     }

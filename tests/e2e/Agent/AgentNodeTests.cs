@@ -88,6 +88,36 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task StatusReports_ChangeOnlyStatus_AndAreOwnedByTheKubelet()
+    {
+        var created = Pod("status-only", "sim-2", grace: 0);
+        created.Metadata.Labels = new Dictionary<string, string> { ["app"] = "status-only" };
+        created.Spec.Containers[0].Resources = new V1ResourceRequirements
+        {
+            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("64Mi") },
+            Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("128Mi") },
+        };
+        var first = await cluster.Client.CoreV1.CreateNamespacedPodAsync(created, "default");
+        var pod = await WaitForPodAsync("status-only", p => p.Status?.Phase == "Running" && p.Status.PodIP is not null);
+
+        // The agent's reports (decoded without the spec) leave spec and metadata as they were.
+        Assert.Equal(KubeWeb.Core.Serialization.KubeJson.SerializeToUtf8(first.Spec), KubeWeb.Core.Serialization.KubeJson.SerializeToUtf8(pod.Spec));
+        Assert.Equal("status-only", pod.Metadata.Labels["app"]);
+        Assert.Equal(first.Metadata.Uid, pod.Metadata.Uid);
+        Assert.Equal("Burstable", pod.Status.QosClass);
+        Assert.Equal("True", pod.Status.Conditions.Single(c => c.Type == "PodScheduled").Status);
+        Assert.Equal("True", pod.Status.Conditions.Single(c => c.Type == "ContainersReady").Status);
+
+        var kubelet = Assert.Single(pod.Metadata.ManagedFields, m => m.Manager == "kubelet");
+        Assert.Equal(("Update", "status"), (kubelet.Operation, kubelet.Subresource));
+        var owned = System.Text.Json.JsonSerializer.Serialize(kubelet.FieldsV1);
+        Assert.Contains("\"f:status\"", owned, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"f:spec\"", owned, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"f:metadata\"", owned, StringComparison.Ordinal);
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync("status-only", "default");
+    }
+
+    [Fact]
     public async Task Reconnect_ResyncsFromSnapshot_WithoutDuplicatingOrRestartingPods()
     {
         var node = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-2");

@@ -131,9 +131,8 @@ public sealed partial class SimulatedRuntime : IPodStreams
     {
         var path = LogPath(sim, c.Name, c.RestartCount);
         var now = time.GetUtcNow();
-        CriLogWriter.Append(path, now, false, "simulated container ", partial: true);
-        CriLogWriter.Append(path, now, false, $"{c.Name} started (image {c.Image})");
-        CriLogWriter.Append(path, now, true, $"{c.Name}: ready");
+        // One write for the three lines: a container start was three folder checks and three opens.
+        CriLogWriter.Append(path, now, (false, "simulated container ", true), (false, $"{c.Name} started (image {c.Image})", false), (true, $"{c.Name}: ready", false));
         if (options.LogInterval is { } interval && Interlocked.Exchange(ref _ticking, 1) == 0)
         {
             _ = TickAsync(interval);

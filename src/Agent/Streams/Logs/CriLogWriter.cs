@@ -16,4 +16,19 @@ public static class CriLogWriter
         using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         file.Write(Encoding.UTF8.GetBytes(line));
     }
+
+    /// <summary>Several lines with one timestamp in one write (one folder check and one open, not one per line).</summary>
+    public static void Append(string path, DateTimeOffset time, params ReadOnlySpan<(bool Stderr, string Text, bool Partial)> lines)
+    {
+        var stamp = CriLogParser.FormatTime(time);
+        var text = new StringBuilder();
+        foreach (var (stderr, line, partial) in lines)
+        {
+            text.Append(stamp).Append(stderr ? " stderr " : " stdout ").Append(partial ? "P " : "F ").Append(line).Append('\n');
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        file.Write(Encoding.UTF8.GetBytes(text.ToString()));
+    }
 }
