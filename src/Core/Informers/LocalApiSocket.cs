@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using k8s;
+using KubeWeb.Core.Net;
 
 namespace KubeWeb.Core.Informers;
 
@@ -59,20 +59,7 @@ public static class LocalApiSocket
             previous?.Invoke(handler);
             var sockets = handler as SocketsHttpHandler
                 ?? throw new InvalidOperationException($"The Kubernetes client's first handler is {handler.GetType().Name}, not SocketsHttpHandler.");
-            sockets.ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            };
+            sockets.ConnectCallback = (_, ct) => UnixSockets.ConnectAsync(socketPath, ct);
         };
         return config;
     }

@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Net.Client;
 using KubeWeb.Agent.Cri.V1;
+using KubeWeb.Core.Net;
 
 namespace KubeWeb.Agent.Runtime.Containerd;
 
@@ -27,17 +27,7 @@ internal sealed class CriClient : IDisposable
                     throw new IOException($"containerd socket {socketPath} does not exist (is containerd running?)");
                 }
 
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
+                return await UnixSockets.ConnectAsync(socketPath, ct);
             },
         };
         _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
