@@ -1,3 +1,6 @@
+using System.Net;
+using k8s.Autorest;
+using KubeWeb.Core.Informers;
 using KubeWeb.Core.Queues;
 using Microsoft.Extensions.Logging;
 
@@ -62,6 +65,13 @@ public abstract partial class Reconciler
             {
                 return;
             }
+            catch (Exception e) when (IsConflict(e))
+            {
+                // Another writer got there first (a stale cached copy): routine, as in client-go's
+                // controllers, which requeue these without a stack trace.
+                LogReconcileConflict(_log, GetType().Name, key, e.Message);
+                Queue.AddRateLimited(key);
+            }
             catch (Exception e)
             {
                 LogReconcileFailed(_log, e, GetType().Name, key, Queue.Retries(key));
@@ -73,6 +83,16 @@ public abstract partial class Reconciler
             }
         }
     }
+
+    private static bool IsConflict(Exception e) => e switch
+    {
+        HttpOperationException h => h.Response.StatusCode == HttpStatusCode.Conflict,
+        ApiStatusException a => a.Status.Code == (int)HttpStatusCode.Conflict,
+        _ => false,
+    };
+
+    [LoggerMessage(LogLevel.Debug, "{Controller} requeues {Key} after a conflict: {Message}")]
+    private static partial void LogReconcileConflict(ILogger logger, string controller, string key, string message);
 
     [LoggerMessage(LogLevel.Warning, "{Controller} failed to reconcile {Key} (retry {Retries})")]
     private static partial void LogReconcileFailed(ILogger logger, Exception e, string controller, string key, int retries);
