@@ -26,6 +26,13 @@ results="${TEST_RESULTS_DIR:-$root/TestResults}"
 hang="${TEST_HANG_TIMEOUT:-10m}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# What the tests need from Debian (PostgreSQL 15, Chromium, containerd and friends, zlib1g-dev),
+# installed when missing.
+if ! scripts/test-prerequisites.sh; then
+    echo "installing the test prerequisites failed; no tests ran" >&2
+    exit 1
+fi
+
 rm -rf "$results"
 mkdir -p "$results"
 
