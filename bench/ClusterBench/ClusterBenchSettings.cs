@@ -12,6 +12,10 @@ internal sealed record ClusterBenchSettings
 
     public int SchedulerPods { get; init; } = 10_000;
 
+    /// <summary>Pods created and bound before the measured ones, as upstream scheduler_perf's
+    /// <c>initPods</c>: the process (JIT, caches, connections) is warm when measuring starts.</summary>
+    public int SchedulerInitPods { get; init; } = 1_000;
+
     /// <summary>Concurrent HTTP clients creating the scheduler scenario's pods.</summary>
     public int Clients { get; init; } = 32;
 
@@ -49,6 +53,7 @@ internal sealed record ClusterBenchSettings
                 "--scenario" => value is "scheduler" or "density" or "all" ? s with { Scenario = value } : throw new ArgumentException($"--scenario is scheduler, density or all, not {value}"),
                 "--nodes" => s with { SchedulerNodes = Int() },
                 "--pods" => s with { SchedulerPods = Int() },
+                "--init-pods" => s with { SchedulerInitPods = Int() },
                 "--clients" => s with { Clients = Int() },
                 "--density-nodes" => s with { DensityNodes = Int() },
                 "--density-pods" => s with { DensityPods = Int() },
@@ -58,7 +63,7 @@ internal sealed record ClusterBenchSettings
                 "--limit-seconds" => s with { Limit = TimeSpan.FromSeconds(Int()) },
                 "--api-socket" => s with { ApiSocket = value is "on" ? true : value is "off" ? false : throw new ArgumentException($"--api-socket is on or off, not {value}") },
                 _ => throw new ArgumentException(
-                    $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --clients N, " +
+                    $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --init-pods N, --clients N, " +
                     "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N, --api-socket on|off"),
             };
         }

@@ -22,6 +22,11 @@ internal static class SchedulerScenario
         {
             registered = cluster.AgentsRegistered;
             await cluster.WaitNodesReadyAsync(nodes, s.Limit);
+            if (s.SchedulerInitPods > 0)
+            {
+                await CreateInitPodsAsync(cluster, s);
+            }
+
             await using var watch = await PodWatch.StartAsync(cluster.Api, "bench");
 
             // What the nodes cost with no pods moving (leases, heartbeats, usage reports), per second:
@@ -74,7 +79,8 @@ internal static class SchedulerScenario
 
         report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
             $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +
-            $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS; throughput is pods bound ÷ (first POST → last pod seen bound on a watch). " +
+            $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS after {s.SchedulerInitPods} init pods (created and bound first, not measured, as upstream's initPods); " +
+            "throughput is pods bound ÷ (first POST → last pod seen bound on a watch). " +
             $"The controller manager and scheduler reach the API over {(s.ApiSocket ? "the server's Unix socket (cleartext HTTP/1.1)" : "loopback HTTPS")}.");
         report.Row("create → bound throughput", throughput, "pods/s", 700, atMost: false);
         report.Row("pods created / bound", $"{created}/{pods} / {bound}");
@@ -89,6 +95,25 @@ internal static class SchedulerScenario
             $"{Math.Max(0, serverCpu - idleServer * measured) * 1000 / created:F2} s / {Math.Max(0, agentCpu - idleAgent * measured) * 1000 / created:F2} s");
         report.Row("server process garbage collection, create → all bound", gc);
         report.Row("RSS: server process (+ bench client) / agent process", $"{serverRss:F0} MiB / {agentRss:F0} MiB");
+    }
+
+    /// <summary>upstream's initPods: created and bound, in their own namespace, before measuring.</summary>
+    private static async Task CreateInitPodsAsync(BenchCluster cluster, ClusterBenchSettings s)
+    {
+        await cluster.Api.PostAsync("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench-init"}}""");
+        await using var watch = await PodWatch.StartAsync(cluster.Api, "bench-init");
+        BenchCluster.Log($"creating {s.SchedulerInitPods} init pods (not measured) from {s.Clients} clients");
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, s.Clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < s.SchedulerInitPods)
+            {
+                await cluster.Api.PostAsync("/api/v1/namespaces/bench-init/pods", PodJson(i));
+            }
+        })));
+        await watch.WaitAsync(w => w.Bound >= s.SchedulerInitPods, s.Limit);
+        BenchCluster.Log($"{watch.Bound} init pods bound");
     }
 
     private static string PodJson(int i) =>
