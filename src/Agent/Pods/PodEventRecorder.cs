@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using k8s.Models;
 using KubeWeb.Agent.Runtime;
 using KubeWeb.Core.Agents;
@@ -26,15 +25,13 @@ internal interface IPodEventClient
 internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) : IPodEvents
 {
     private const int MaxMessage = 1024;
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PodEventReport> _recent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double Tokens, DateTime At)> _spam = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodEventReport> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly BatchFlusher<PodEventReport> _flusher = new(time, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
     public static readonly TimeSpan CorrelationWindow = TimeSpan.FromMinutes(10);
 
@@ -105,60 +102,48 @@ internal sealed partial class PodEventRecorder(TimeProvider time, ILogger log) :
             }
         }
 
-        _wake.Writer.TryWrite(true);
+        _flusher.Wake();
     }
 
     /// <summary>Sends batches until <paramref name="ct"/> is cancelled (the agent stops).</summary>
-    public async Task RunAsync(IPodEventClient client, CancellationToken ct)
+    public Task RunAsync(IPodEventClient client, CancellationToken ct) => _flusher.RunAsync(FlushDelay, () =>
     {
-        var failures = 0;
-        while (await _wake.Reader.WaitToReadAsync(ct))
+        lock (_lock)
         {
-            _wake.Reader.TryRead(out _);
-            await Task.Delay(FlushDelay, time, ct);
-            while (!ct.IsCancellationRequested)
+            return [.. _order.Where(_pending.ContainsKey).Distinct(StringComparer.Ordinal).Take(MaxBatch).Select(n => _pending[n])];
+        }
+    }, batch => SendAsync(client, batch, ct), ct);
+
+    private async Task<bool> SendAsync(IPodEventClient client, List<PodEventReport> batch, CancellationToken ct)
+    {
+        try
+        {
+            await client.ReportEventsAsync(batch, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogSendFailed(batch.Count, e.Message);
+            return false;
+        }
+
+        lock (_lock)
+        {
+            foreach (var sent in batch)
             {
-                List<PodEventReport> batch;
-                lock (_lock)
+                // A newer state of the same Event (a repeat meanwhile) stays pending.
+                if (_pending.TryGetValue(sent.Name, out var current) && ReferenceEquals(current, sent))
                 {
-                    batch = [.. _order.Where(_pending.ContainsKey).Distinct(StringComparer.Ordinal).Take(MaxBatch).Select(n => _pending[n])];
-                }
-
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                try
-                {
-                    await client.ReportEventsAsync(batch, ct);
-                    failures = 0;
-                    lock (_lock)
-                    {
-                        foreach (var sent in batch)
-                        {
-                            // A newer state of the same Event (a repeat meanwhile) stays pending.
-                            if (_pending.TryGetValue(sent.Name, out var current) && ReferenceEquals(current, sent))
-                            {
-                                _pending.Remove(sent.Name);
-                            }
-                        }
-
-                        while (_order.TryPeek(out var head) && !_pending.ContainsKey(head))
-                        {
-                            _order.Dequeue();
-                        }
-                    }
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    failures++;
-                    LogSendFailed(batch.Count, e.Message);
-                    var ms = Math.Min(MaxBackoff.TotalMilliseconds, MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 10)));
-                    await Task.Delay(TimeSpan.FromMilliseconds(ms), time, ct);
+                    _pending.Remove(sent.Name);
                 }
             }
+
+            while (_order.TryPeek(out var head) && !_pending.ContainsKey(head))
+            {
+                _order.Dequeue();
+            }
         }
+
+        return true;
     }
 
     private bool TakeToken(string key, DateTime now)

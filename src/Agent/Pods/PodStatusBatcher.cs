@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using KubeWeb.Core.Agents;
 using Microsoft.Extensions.Logging;
 
@@ -12,12 +11,9 @@ namespace KubeWeb.Agent.Pods;
 /// </summary>
 internal sealed partial class PodStatusBatcher(TimeProvider time, ILogger log) : IPodStatusSink
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-
     private readonly Lock _lock = new();
     private readonly Dictionary<string, PodStatusReport> _pending = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly BatchFlusher<PodStatusReport> _flusher = new(time, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
 
     public TimeSpan FlushDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
@@ -41,7 +37,7 @@ internal sealed partial class PodStatusBatcher(TimeProvider time, ILogger log) :
             _pending[report.Uid] = report;
         }
 
-        _wake.Writer.TryWrite(true);
+        _flusher.Wake();
     }
 
     public void Forget(string podUid)
@@ -53,35 +49,13 @@ internal sealed partial class PodStatusBatcher(TimeProvider time, ILogger log) :
     }
 
     /// <summary>Sends batches until <paramref name="ct"/> is cancelled (the agent stops).</summary>
-    public async Task RunAsync(IPodStatusClient client, CancellationToken ct)
+    public Task RunAsync(IPodStatusClient client, CancellationToken ct) => _flusher.RunAsync(FlushDelay, () =>
     {
-        var failures = 0;
-        while (await _wake.Reader.WaitToReadAsync(ct))
+        lock (_lock)
         {
-            _wake.Reader.TryRead(out _);
-            await Task.Delay(FlushDelay, time, ct);
-            while (!ct.IsCancellationRequested)
-            {
-                List<PodStatusReport> batch;
-                lock (_lock)
-                {
-                    batch = [.. _pending.Values.Take(MaxBatch)];
-                }
-
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                var ok = await SendAsync(client, batch, ct);
-                failures = ok ? 0 : failures + 1;
-                if (!ok)
-                {
-                    await Task.Delay(Backoff(failures), time, ct);
-                }
-            }
+            return [.. _pending.Values.Take(MaxBatch)];
         }
-    }
+    }, batch => SendAsync(client, batch, ct), ct);
 
     /// <summary>True when every report was settled (applied or gone).</summary>
     private async Task<bool> SendAsync(IPodStatusClient client, List<PodStatusReport> batch, CancellationToken ct)
@@ -120,12 +94,6 @@ internal sealed partial class PodStatusBatcher(TimeProvider time, ILogger log) :
         }
 
         return settled;
-    }
-
-    private static TimeSpan Backoff(int failures)
-    {
-        var ms = MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 10));
-        return TimeSpan.FromMilliseconds(Math.Min(ms, MaxBackoff.TotalMilliseconds));
     }
 
     [LoggerMessage(LogLevel.Debug, "Sending {Count} pod statuses failed: {Reason}; retrying")]

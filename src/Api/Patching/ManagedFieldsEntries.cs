@@ -54,18 +54,8 @@ internal static class ManagedFieldsEntries
                 continue;
             }
 
-            var apiVersion = Text(entry, "apiVersion") ?? "";
-            var subresource = Text(entry, "subresource");
-            var identity = Text(entry, "operation") == ManagerIdentity.ApplyOperation
-                ? ManagerIdentity.Apply(manager, subresource)
-                : ManagerIdentity.Update(manager, apiVersion, subresource);
-            var fields = entry["fieldsV1"] is JsonObject fieldsV1 ? FieldSet.FromFieldsV1(fieldsV1) : new FieldSet();
-            if (entries.TryGetValue(identity, out var existing))
-            {
-                fields = fields.Union(existing.Fields);
-            }
-
-            entries[identity] = new ManagedEntry(identity, apiVersion, Text(entry, "time"), fields);
+            Add(entries, manager, Text(entry, "apiVersion"), Text(entry, "operation"), Text(entry, "subresource"), Text(entry, "time"),
+                entry["fieldsV1"] is JsonObject fieldsV1 ? FieldSet.FromFieldsV1(fieldsV1) : new FieldSet());
         }
 
         return entries;
@@ -162,23 +152,29 @@ internal static class ManagedFieldsEntries
                 continue;
             }
 
-            var apiVersion = Text(entry, "apiVersion") ?? "";
-            var subresource = Text(entry, "subresource");
-            var identity = Text(entry, "operation") == ManagerIdentity.ApplyOperation
-                ? ManagerIdentity.Apply(manager, subresource)
-                : ManagerIdentity.Update(manager, apiVersion, subresource);
-            var fields = entry.TryGetProperty("fieldsV1", out var fieldsV1) && fieldsV1.ValueKind == JsonValueKind.Object
-                ? FieldSet.FromFieldsV1(fieldsV1)
-                : new FieldSet();
-            if (entries.TryGetValue(identity, out var existing))
-            {
-                fields = fields.Union(existing.Fields);
-            }
-
-            entries[identity] = new ManagedEntry(identity, apiVersion, Text(entry, "time"), fields);
+            Add(entries, manager, Text(entry, "apiVersion"), Text(entry, "operation"), Text(entry, "subresource"), Text(entry, "time"),
+                entry.TryGetProperty("fieldsV1", out var fieldsV1) && fieldsV1.ValueKind == JsonValueKind.Object
+                    ? FieldSet.FromFieldsV1(fieldsV1)
+                    : new FieldSet());
         }
 
         return entries;
+    }
+
+    /// <summary>Adds one decoded entry; two entries of the same manager identity merge their fields.</summary>
+    private static void Add(Dictionary<ManagerIdentity, ManagedEntry> entries, string manager, string? apiVersion,
+        string? operation, string? subresource, string? time, FieldSet fields)
+    {
+        apiVersion ??= "";
+        var identity = operation == ManagerIdentity.ApplyOperation
+            ? ManagerIdentity.Apply(manager, subresource)
+            : ManagerIdentity.Update(manager, apiVersion, subresource);
+        if (entries.TryGetValue(identity, out var existing))
+        {
+            fields = fields.Union(existing.Fields);
+        }
+
+        entries[identity] = new ManagedEntry(identity, apiVersion, time, fields);
     }
 
     /// <summary>RFC 3339 with whole seconds, as metav1.Time serializes.</summary>

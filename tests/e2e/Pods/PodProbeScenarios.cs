@@ -13,7 +13,6 @@ namespace KubeWeb.E2E.Pods;
 public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelper output) : IClassFixture<ContainerdServer>, IDisposable
 {
     private const string Image = "localhost/kubeweb/busybox:1.0";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly Infrastructure.Kubectl _kubectl = new(fixture.Server.KubeconfigPath, output);
 
     [Fact]
@@ -35,9 +34,9 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
                   failureThreshold: 2
             """);
 
-        await WaitForAsync(() => JsonPath("live1", "{.status.containerStatuses[0].restartCount}"), s => int.TryParse(s, out var n) && n >= 1);
+        await PodCommands.WaitForAsync(() => JsonPath("live1", "{.status.containerStatuses[0].restartCount}"), s => int.TryParse(s, out var n) && n >= 1);
 
-        var events = await WaitForAsync(() => Events("live1"), e => e.Contains("Killing", StringComparison.Ordinal));
+        var events = await PodCommands.WaitForAsync(() => Events("live1"), e => e.Contains("Killing", StringComparison.Ordinal));
         Assert.Contains("Unhealthy\tLiveness probe failed: ", events, StringComparison.Ordinal);
         Assert.Contains("Killing\tContainer app failed liveness probe, will be restarted", events, StringComparison.Ordinal);
         var describe = (await _kubectl.RunAsync("describe", "pod", "live1")).Succeeded().Stdout;
@@ -131,7 +130,7 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
         await WaitRunningAsync("http404");
 
         // Probes that ran before httpd listened fail differently; the 404 comes once it does.
-        await WaitForAsync(() => Events("http404"), e => e.Contains("Readiness probe failed: HTTP probe failed with statuscode: 404", StringComparison.Ordinal));
+        await PodCommands.WaitForAsync(() => Events("http404"), e => e.Contains("Readiness probe failed: HTTP probe failed with statuscode: 404", StringComparison.Ordinal));
         Assert.Equal("False", await JsonPath("http404", "{.status.conditions[?(@.type==\"Ready\")].status}"));
         await DeleteAsync("http404");
     }
@@ -163,7 +162,7 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
             """);
         await WaitRunningAsync("start1");
         // Readiness would pass at once; the startup probe holds it back while it fails.
-        await WaitForAsync(() => Events("start1"), e => e.Contains("Startup probe failed", StringComparison.Ordinal));
+        await PodCommands.WaitForAsync(() => Events("start1"), e => e.Contains("Startup probe failed", StringComparison.Ordinal));
         Assert.Equal("false", await JsonPath("start1", "{.status.containerStatuses[0].started}"));
         Assert.Equal("false", await JsonPath("start1", "{.status.containerStatuses[0].ready}"));
 
@@ -199,7 +198,7 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
                     exec: {command: ["sh", "-c", "echo prestop >> /out/log; sleep 1"]}
             """);
         await WaitRunningAsync("stop1");
-        await WaitForAsync(() => Task.FromResult(File.Exists(Path.Combine(dir, "log")) ? File.ReadAllText(Path.Combine(dir, "log")) : ""), s => s.Contains("started", StringComparison.Ordinal));
+        await PodCommands.WaitForAsync(() => Task.FromResult(File.Exists(Path.Combine(dir, "log")) ? File.ReadAllText(Path.Combine(dir, "log")) : ""), s => s.Contains("started", StringComparison.Ordinal));
 
         (await _kubectl.RunAsync(["delete", "pod", "stop1", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
 
@@ -224,9 +223,9 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
                     exec: {command: ["sh", "-c", "exit 7"]}
             """);
 
-        var events = await WaitForAsync(() => Events("post1"), e => e.Contains("FailedPostStartHook", StringComparison.Ordinal));
+        var events = await PodCommands.WaitForAsync(() => Events("post1"), e => e.Contains("FailedPostStartHook", StringComparison.Ordinal));
         Assert.Contains("exited with 7", events, StringComparison.Ordinal);
-        await WaitForAsync(() => JsonPath("post1", "{.status.containerStatuses[0].restartCount}"), s => int.TryParse(s, out var n) && n >= 1);
+        await PodCommands.WaitForAsync(() => JsonPath("post1", "{.status.containerStatuses[0].restartCount}"), s => int.TryParse(s, out var n) && n >= 1);
         await DeleteAsync("post1");
     }
 
@@ -270,7 +269,7 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
                   limits: {memory: 16Mi}
             """);
 
-        var state = await WaitForAsync(
+        var state = await PodCommands.WaitForAsync(
             () => JsonPath("oom1", "{.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.exitCode}"),
             s => s.Trim().Length > 0);
         Assert.Equal("OOMKilled 137", state.Trim());
@@ -285,7 +284,7 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
         (await _kubectl.RunAsync("run", "ev1", "--image=" + Image, "--", "sleep", "3600")).Succeeded();
         await WaitRunningAsync("ev1");
 
-        var events = await WaitForAsync(() => Events("ev1"), e => e.Contains("Started", StringComparison.Ordinal));
+        var events = await PodCommands.WaitForAsync(() => Events("ev1"), e => e.Contains("Started", StringComparison.Ordinal));
         Assert.Contains($"Pulled\tContainer image \"{Image}\" already present on machine", events, StringComparison.Ordinal);
         Assert.Contains("Created\tCreated container: ev1", events, StringComparison.Ordinal);
         Assert.Contains("Started\tStarted container ev1", events, StringComparison.Ordinal);
@@ -348,13 +347,13 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
         }
 
         // The shell's prompt says the terminal session is up.
-        await WaitForAsync(() => Task.FromResult(Screen()), s => s.Contains("# ", StringComparison.Ordinal));
+        await PodCommands.WaitForAsync(() => Task.FromResult(Screen()), s => s.Contains("# ", StringComparison.Ordinal));
         await process.StandardInput.WriteAsync("echo T=$(tty); echo S=$(stty size)\r");
         await process.StandardInput.FlushAsync();
-        await WaitForAsync(() => Task.FromResult(Screen()), s => s.Contains("S=33 111", StringComparison.Ordinal));
+        await PodCommands.WaitForAsync(() => Task.FromResult(Screen()), s => s.Contains("S=33 111", StringComparison.Ordinal));
 
         await File.WriteAllTextAsync(trigger, "");
-        await WaitForAsync(async () =>
+        await PodCommands.WaitForAsync(async () =>
         {
             await process.StandardInput.WriteAsync("echo R=$(stty size)\r");
             await process.StandardInput.FlushAsync();
@@ -377,42 +376,15 @@ public sealed class PodProbeScenarios(ContainerdServer fixture, ITestOutputHelpe
         (await _kubectl.RunAsync("delete", "pod", "tty1", "--grace-period=1", "--wait=false")).Succeeded();
     }
 
-    private async Task ApplyAsync(string yaml) =>
-        (await _kubectl.RunAsync(["apply", "-f", "-"], yaml)).Succeeded();
+    private Task ApplyAsync(string yaml) => _kubectl.ApplyAsync(yaml);
 
-    private async Task WaitRunningAsync(string pod) =>
-        (await _kubectl.RunAsync(["wait", $"pod/{pod}", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
+    private Task WaitRunningAsync(string pod) => _kubectl.WaitRunningAsync(pod);
 
-    private async Task DeleteAsync(string pod) =>
-        (await _kubectl.RunAsync("delete", "pod", pod, "--grace-period=1", "--wait=false")).Succeeded();
+    private Task DeleteAsync(string pod) => _kubectl.DeletePodAsync(pod);
 
-    private async Task<string> JsonPath(string pod, string path) =>
-        (await _kubectl.RunAsync("get", "pod", pod, "-o", "jsonpath=" + path)).Succeeded().Stdout;
+    private Task<string> JsonPath(string pod, string path) => _kubectl.PodJsonPathAsync(pod, path);
 
-    /// <summary>The pod's events as <c>reason TAB message</c> lines.</summary>
-    private async Task<string> Events(string pod) =>
-        (await _kubectl.RunAsync("get", "events", "--field-selector", "involvedObject.name=" + pod, "-o",
-            "jsonpath={range .items[*]}{.reason}{\"\\t\"}{.message}{\"\\n\"}{end}")).Succeeded().Stdout;
-
-    private static async Task<string> WaitForAsync(Func<Task<string>> read, Func<string, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"condition not met within {Patience.TotalSeconds}s; last value: {value}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
+    private Task<string> Events(string pod) => _kubectl.PodEventsAsync(pod);
 
     public void Dispose() => _kubectl.Dispose();
 }

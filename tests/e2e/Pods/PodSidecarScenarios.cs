@@ -12,7 +12,6 @@ namespace KubeWeb.E2E.Pods;
 public sealed class PodSidecarScenarios(ContainerdServer fixture, ITestOutputHelper output) : IClassFixture<ContainerdServer>, IDisposable
 {
     private const string Image = "localhost/kubeweb/busybox:1.0";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly Infrastructure.Kubectl _kubectl = new(fixture.Server.KubeconfigPath, output);
 
     [Fact]
@@ -42,13 +41,13 @@ public sealed class PodSidecarScenarios(ContainerdServer fixture, ITestOutputHel
                 command: ["sh", "-c", "until [ -s /shared/feed ]; do sleep 0.2; done; cat /shared/feed; exec sleep 3600"]
                 volumeMounts: [{name: shared, mountPath: /shared}]
             """);
-        await WaitForAsync(() => JsonPath("feed1", "{.status.containerStatuses[0].state.running.startedAt}"), s => s.Length > 0);
+        await PodCommands.WaitForAsync(() => JsonPath("feed1", "{.status.containerStatuses[0].state.running.startedAt}"), s => s.Length > 0);
 
         Assert.Equal("true false", await JsonPath("feed1", "{.status.initContainerStatuses[0].started} {.status.initContainerStatuses[0].ready}"));
         Assert.Equal("False", await JsonPath("feed1", "{.status.conditions[?(@.type==\"Ready\")].status}"));
         Assert.Equal("True", await JsonPath("feed1", "{.status.conditions[?(@.type==\"Initialized\")].status}"));
         Assert.Matches(@"feed1\s+1/2\s+Running\s+0\s", (await _kubectl.RunAsync("get", "pod", "feed1")).Succeeded().Stdout);
-        var logs = await WaitForAsync(async () => (await _kubectl.RunAsync("logs", "feed1", "-c", "app")).Stdout, s => s.Contains("from-sidecar", StringComparison.Ordinal));
+        var logs = await PodCommands.WaitForAsync(async () => (await _kubectl.RunAsync("logs", "feed1", "-c", "app")).Stdout, s => s.Contains("from-sidecar", StringComparison.Ordinal));
         Assert.Equal("from-sidecar\n", logs);
 
         (await _kubectl.RunAsync("exec", "feed1", "-c", "feeder", "--", "touch", "/tmp/ready")).Succeeded();
@@ -92,14 +91,14 @@ public sealed class PodSidecarScenarios(ContainerdServer fixture, ITestOutputHel
                 volumeMounts: [{name: shared, mountPath: /shared}]
             """);
         // The first status with the sidecar running (its startup probe cannot pass for 4 s): the next init container waits.
-        var early = await WaitForAsync(
+        var early = await PodCommands.WaitForAsync(
             () => JsonPath("gate1", "{.status.initContainerStatuses[0].state.running.startedAt} {.status.initContainerStatuses[0].started} {.status.initContainerStatuses[1].state.waiting.reason}"),
             s => s.Length > 0 && !s.StartsWith(' '));
 
         await WaitRunningAsync("gate1");
 
         Assert.EndsWith(" false PodInitializing", early, StringComparison.Ordinal);
-        var logs = await WaitForAsync(async () => (await _kubectl.RunAsync("logs", "gate1", "-c", "app")).Stdout, s => s.Contains("setup", StringComparison.Ordinal));
+        var logs = await PodCommands.WaitForAsync(async () => (await _kubectl.RunAsync("logs", "gate1", "-c", "app")).Stdout, s => s.Contains("setup", StringComparison.Ordinal));
         Assert.Equal("proxy-up\nsetup\n", logs);
         Assert.Equal("true", await JsonPath("gate1", "{.status.initContainerStatuses[0].started}"));
         await DeleteAsync("gate1");
@@ -126,7 +125,7 @@ public sealed class PodSidecarScenarios(ContainerdServer fixture, ITestOutputHel
                 command: ["sleep", "3600"]
             """);
 
-        await WaitForAsync(() => JsonPath("flaky1", "{.status.initContainerStatuses[0].restartCount}"), s => int.TryParse(s, out var n) && n >= 2);
+        await PodCommands.WaitForAsync(() => JsonPath("flaky1", "{.status.initContainerStatuses[0].restartCount}"), s => int.TryParse(s, out var n) && n >= 2);
 
         Assert.Equal("Running", await JsonPath("flaky1", "{.status.phase}"));
         Assert.Equal("1", await JsonPath("flaky1", "{.status.initContainerStatuses[0].lastState.terminated.exitCode}"));
@@ -157,7 +156,7 @@ public sealed class PodSidecarScenarios(ContainerdServer fixture, ITestOutputHel
 
         (await _kubectl.RunAsync(["wait", "pod/job1", "--for=jsonpath={.status.phase}=Succeeded", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
 
-        await WaitForAsync(() => JsonPath("job1", "{.status.initContainerStatuses[0].state.terminated.exitCode}"), s => s == "0");
+        await PodCommands.WaitForAsync(() => JsonPath("job1", "{.status.initContainerStatuses[0].state.terminated.exitCode}"), s => s == "0");
         Assert.Equal("0", await JsonPath("job1", "{.status.initContainerStatuses[0].restartCount}"));
         Assert.Matches(@"job1\s+0/2\s+Completed\s+0\s", (await _kubectl.RunAsync("get", "pod", "job1")).Succeeded().Stdout);
         await DeleteAsync("job1");
@@ -184,37 +183,13 @@ public sealed class PodSidecarScenarios(ContainerdServer fixture, ITestOutputHel
         Assert.Contains("spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always", result.Stderr, StringComparison.Ordinal);
     }
 
-    private async Task ApplyAsync(string yaml) =>
-        (await _kubectl.RunAsync(["apply", "-f", "-"], yaml)).Succeeded();
+    private Task ApplyAsync(string yaml) => _kubectl.ApplyAsync(yaml);
 
-    private async Task WaitRunningAsync(string pod) =>
-        (await _kubectl.RunAsync(["wait", $"pod/{pod}", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"], null, TimeSpan.FromSeconds(70))).Succeeded();
+    private Task WaitRunningAsync(string pod) => _kubectl.WaitRunningAsync(pod);
 
-    private async Task DeleteAsync(string pod) =>
-        (await _kubectl.RunAsync("delete", "pod", pod, "--grace-period=1", "--wait=false")).Succeeded();
+    private Task DeleteAsync(string pod) => _kubectl.DeletePodAsync(pod);
 
-    private async Task<string> JsonPath(string pod, string path) =>
-        (await _kubectl.RunAsync("get", "pod", pod, "-o", "jsonpath=" + path)).Succeeded().Stdout;
-
-    private static async Task<string> WaitForAsync(Func<Task<string>> read, Func<string, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"condition not met within {Patience.TotalSeconds}s; last value: {value}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
-    }
+    private Task<string> JsonPath(string pod, string path) => _kubectl.PodJsonPathAsync(pod, path);
 
     public void Dispose() => _kubectl.Dispose();
 }
