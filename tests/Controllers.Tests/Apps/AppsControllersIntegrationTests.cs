@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubeWeb.Controllers.Apps;
+using static KubeWeb.Controllers.Tests.Polling;
 
 namespace KubeWeb.Controllers.Tests.Apps;
 
@@ -239,22 +240,5 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
         await Task.Delay(500);
         Assert.Equal(count, (await PodsAsync(ns, selector)).Count);
         return pods;
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        T last = default!;
-        await WaitUntilAsync(async () => done(last = await read()));
-        return last;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
-            await Task.Delay(100);
-        }
     }
 }

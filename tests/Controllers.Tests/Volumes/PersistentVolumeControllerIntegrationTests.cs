@@ -3,6 +3,7 @@ using k8s.Autorest;
 using k8s.Models;
 using KubeWeb.Controllers.Tests.Apps;
 using KubeWeb.Controllers.Volumes;
+using static KubeWeb.Controllers.Tests.Polling;
 
 namespace KubeWeb.Controllers.Tests.Volumes;
 
@@ -139,23 +140,6 @@ public class PersistentVolumeControllerIntegrationTests(AppsServerFixture fixtur
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return true;
-        }
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        T last = default!;
-        await WaitUntilAsync(async () => done(last = await read()));
-        return last;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
-            await Task.Delay(100);
         }
     }
 }
