@@ -22,8 +22,19 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<AgentProcess> StartAsync(string url, string tokenFile, string caFile, string prefix, int nodes, TimeSpan startDelay, TimeSpan limit)
+    /// <summary>
+    /// Which agent runs the nodes: the published NativeAOT <c>kubeweb-agent</c> (what <c>kubeweb agent</c>
+    /// execs in production) when <paramref name="binary"/> names one, else this executable's JIT agent.
+    /// </summary>
+    public string Kind { get; private init; } = "JIT (in this executable)";
+
+    public static async Task<AgentProcess> StartAsync(string url, string tokenFile, string caFile, string prefix, int nodes, TimeSpan startDelay, TimeSpan limit, string? binary, string dataDir)
     {
+        if (binary is not null)
+        {
+            return StartNative(binary, url, tokenFile, caFile, prefix, nodes, startDelay, dataDir);
+        }
+
         var info = new ProcessStartInfo
         {
             RedirectStandardInput = true,
@@ -66,6 +77,38 @@ internal sealed class AgentProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// <c>kubeweb-agent --runtime simulated --nodes N</c>: the caller waits for the nodes through the API
+    /// (the binary prints logs, not a ready line). Disposal closes nothing it reads: SIGTERM stops it.
+    /// </summary>
+    private static AgentProcess StartNative(string binary, string url, string tokenFile, string caFile, string prefix, int nodes, TimeSpan startDelay, string dataDir)
+    {
+        var info = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[]
+        {
+            "--server", url, "--token-file", tokenFile, "--certificate-authority", caFile, "--runtime", "simulated",
+            "--nodes", nodes.ToString(CultureInfo.InvariantCulture), "--node-name", prefix, "--data-dir", dataDir,
+            "--simulated-start-delay", ((int)startDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            "--simulated-termination-scale", "0.01",
+        })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info)!;
+        // Drain its logs so it never blocks on a full pipe.
+        _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        return new AgentProcess(process) { Kind = $"NativeAOT ({Path.GetFileName(binary)})", Native = true };
+    }
+
+    private bool Native { get; init; }
 
     /// <summary>Resident set of the agent process, in MiB.</summary>
     public double RssMiB() => Rss.Of(_process.Id);
@@ -112,7 +155,17 @@ internal sealed class AgentProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.StandardInput.Close();
+            if (Native)
+            {
+                // SIGTERM: the agent's clean stop.
+                using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))!;
+                await term.WaitForExitAsync();
+            }
+            else
+            {
+                _process.StandardInput.Close();
+            }
+
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {

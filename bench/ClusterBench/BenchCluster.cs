@@ -29,7 +29,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public AgentProcess Agents { get; }
 
-    public TimeSpan AgentsRegistered { get; private init; }
+    public TimeSpan AgentsRegistered { get; private set; }
 
     public static async Task<BenchCluster> StartAsync(string prefix, int nodes, int connections, ClusterBenchSettings s)
     {
@@ -47,11 +47,14 @@ internal sealed class BenchCluster : IAsyncDisposable
         await WaitReadyAsync(api);
         Log($"starting {nodes} simulated nodes");
         var sw = Stopwatch.StartNew();
-        var agents = await AgentProcess.StartAsync(server.Url, server.NodeTokenPath, caFile, prefix, nodes, s.StartDelay, s.Limit);
+        var agents = await AgentProcess.StartAsync(server.Url, server.NodeTokenPath, caFile, prefix, nodes, s.StartDelay, s.Limit, s.AgentBinary, Path.Combine(dir, "agent"));
+        var cluster = new BenchCluster(dir, server, api, agents);
+        await cluster.WaitNodesReadyAsync(nodes, s.Limit);
         var registered = sw.Elapsed;
-        Log($"{nodes} nodes registered in {registered.TotalSeconds:F1} s");
+        Log($"{nodes} nodes ({agents.Kind} agent) registered and Ready in {registered.TotalSeconds:F1} s");
         await api.PostAsync("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}}""");
-        return new BenchCluster(dir, server, api, agents) { AgentsRegistered = registered };
+        cluster.AgentsRegistered = registered;
+        return cluster;
     }
 
     /// <summary>Waits until the scheduler's informer has every node Ready, by listing nodes through the API.</summary>

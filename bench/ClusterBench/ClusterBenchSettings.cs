@@ -41,6 +41,32 @@ internal sealed record ClusterBenchSettings
     /// <summary>The in-process controller manager talks to the API over the server's Unix socket (false: loopback HTTPS, as before).</summary>
     public bool ApiSocket { get; init; } = true;
 
+    /// <summary>
+    /// The simulated nodes' agent: the NativeAOT <c>kubeweb-agent</c> (<c>--agent-binary PATH</c>, else
+    /// <c>KUBEWEB_AGENT_BINARY</c>, else <c>dist/agent/kubeweb-agent</c> when published), which is what
+    /// <c>kubeweb agent</c> runs; <c>--agent-binary jit</c> (or none published) runs this executable's JIT agent.
+    /// </summary>
+    public string? AgentBinary { get; init; } = DefaultAgentBinary();
+
+    private static string? DefaultAgentBinary()
+    {
+        if (Environment.GetEnvironmentVariable("KUBEWEB_AGENT_BINARY") is { Length: > 0 } set)
+        {
+            return set;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "dist", "agent", "kubeweb-agent");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     public static ClusterBenchSettings Parse(string[] args)
     {
         var s = new ClusterBenchSettings();
@@ -61,10 +87,11 @@ internal sealed record ClusterBenchSettings
                 "--churn-seconds" => s with { ChurnDuration = TimeSpan.FromSeconds(Int()) },
                 "--start-delay-ms" => s with { StartDelay = TimeSpan.FromMilliseconds(Int()) },
                 "--limit-seconds" => s with { Limit = TimeSpan.FromSeconds(Int()) },
+                "--agent-binary" => s with { AgentBinary = value == "jit" ? null : File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"--agent-binary: no file {value}") },
                 "--api-socket" => s with { ApiSocket = value is "on" ? true : value is "off" ? false : throw new ArgumentException($"--api-socket is on or off, not {value}") },
                 _ => throw new ArgumentException(
                     $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --init-pods N, --clients N, " +
-                    "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N, --api-socket on|off"),
+                    "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N, --api-socket on|off, --agent-binary PATH|jit"),
             };
         }
 

@@ -1,8 +1,8 @@
-using System.Text;
 using System.Threading.Channels;
 using k8s.Models;
 using KubeWeb.Api.Storage;
 using KubeWeb.Core.Agents;
+using KubeWeb.Core.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace KubeWeb.Api.Agents;
@@ -203,8 +203,9 @@ internal sealed partial class NodePodFeed(ObjectStore store, ILogger<NodePodFeed
     private static string? NodeName(StoredObject pod) =>
         ((V1Pod)pod.Object).Spec?.NodeName is { Length: > 0 } n ? n : null;
 
+    /// <summary>The pod as the agent gets it: its stored encoding without managedFields, which a kubelet never reads.</summary>
     private static PodChange Upsert(StoredObject pod) =>
-        new(PodChangeType.Upsert, pod.Namespace, pod.Name, pod.Object.Metadata.Uid, Encoding.UTF8.GetString(pod.Json));
+        new(PodChangeType.Upsert, pod.Namespace, pod.Name, pod.Object.Metadata.Uid, ManagedFieldsSpan.TextWithout(pod.Json));
 
     [LoggerMessage(LogLevel.Warning, "The agent pod feed's watch closed ({Reason}); agents resync from a snapshot")]
     private partial void LogWatchClosed(string reason);

@@ -101,12 +101,14 @@ internal sealed class PodStatusWriter(ResourceHandler handler, ObjectStore store
             if (reader.ValueTextEquals("metadata"u8))
             {
                 reader.Read();
-                metadata = JsonSerializer.Deserialize<V1ObjectMeta>(ref reader, KubeJson.Options);
+                // Without managedFields: a status write reads the stored ones from the encoding
+                // (ManagedFieldsTracker), and the status half it compares leaves them out anyway.
+                metadata = JsonSerializer.Deserialize<V1ObjectMeta>(ref reader, KubeJson.WithoutManagedFields);
             }
             else if (reader.ValueTextEquals("status"u8))
             {
                 reader.Read();
-                status = JsonSerializer.Deserialize<V1PodStatus>(ref reader, KubeJson.Options);
+                status = JsonSerializer.Deserialize<V1PodStatus>(ref reader, KubeJson.WithoutManagedFields);
             }
             else
             {

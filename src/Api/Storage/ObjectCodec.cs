@@ -23,7 +23,8 @@ public sealed class ObjectCodec
     /// Decodes an object the store keeps and shares (<see cref="StoredObject.Object"/>): without
     /// metadata.managedFields, which stay in the encoding, the only place the server reads them from.
     /// </summary>
-    public IKubernetesObject<V1ObjectMeta> DecodeShared(string resource, ReadOnlySpan<byte> json) => WithoutManagedFields(Decode(resource, json));
+    public IKubernetesObject<V1ObjectMeta> DecodeShared(string resource, ReadOnlySpan<byte> json) =>
+        (IKubernetesObject<V1ObjectMeta>)JsonSerializer.Deserialize(json, _storage[resource].ClrType, KubeJson.WithoutManagedFields)!;
 
     /// <summary>Drops metadata.managedFields from a decoded object the store is about to share (a large share of a pod's decoded size).</summary>
     public static IKubernetesObject<V1ObjectMeta> WithoutManagedFields(IKubernetesObject<V1ObjectMeta> obj)

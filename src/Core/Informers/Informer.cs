@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using KubeWeb.Core.Resources;
+using KubeWeb.Core.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace KubeWeb.Core.Informers;
@@ -48,6 +49,7 @@ public sealed partial class Informer<T> : IInformer
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Action<T>? _transform;
+    private readonly System.Text.Json.JsonSerializerOptions _decode;
     private readonly ConcurrentDictionary<string, T> _cache = new(StringComparer.Ordinal);
     private readonly List<IInformerHandler<T>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,10 +58,15 @@ public sealed partial class Informer<T> : IInformer
     /// Applied to each listed or watched object before it is cached and handed to handlers (client-go's
     /// SetTransform), e.g. <see cref="InformerTransforms.StripManagedFields"/> to keep caches small.
     /// </param>
+    /// <param name="withoutManagedFields">
+    /// Decode objects without metadata.managedFields (skipped while reading, not decoded then dropped):
+    /// the shared informers' setting, as client-go's TransformStripManagedFields, at a fraction of the cost.
+    /// </param>
     public Informer(ResourceClient client, ResourceType type, TimeProvider time, ILogger log,
-        string? ns = null, string? labelSelector = null, string? fieldSelector = null, Action<T>? transform = null)
+        string? ns = null, string? labelSelector = null, string? fieldSelector = null, Action<T>? transform = null, bool withoutManagedFields = false)
     {
         _transform = transform;
+        _decode = withoutManagedFields ? KubeJson.WithoutManagedFields : KubeJson.Options;
         _client = client;
         _type = type;
         _namespace = ns;
@@ -128,7 +135,7 @@ public sealed partial class Informer<T> : IInformer
                 }
 
                 await foreach (var e in _client.WatchAsync<T>(_type, _namespace, _labelSelector, _fieldSelector, LastResourceVersion,
-                                   300 + Random.Shared.Next(300), ct))
+                                   300 + Random.Shared.Next(300), ct, _decode))
                 {
                     backoff = TimeSpan.FromMilliseconds(200);
                     switch (e.Type)
@@ -184,7 +191,7 @@ public sealed partial class Informer<T> : IInformer
         string rv;
         do
         {
-            var page = await _client.ListAsync<T>(_type, _namespace, _labelSelector, _fieldSelector, null, 500, next, ct);
+            var page = await _client.ListAsync<T>(_type, _namespace, _labelSelector, _fieldSelector, null, 500, next, ct, _decode);
             foreach (var item in page.Items)
             {
                 item.ApiVersion ??= _type.ApiVersion;

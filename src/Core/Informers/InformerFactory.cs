@@ -8,7 +8,7 @@ namespace KubeWeb.Core.Informers;
 /// <summary>
 /// One shared informer per resource for every controller in the process (client-go's
 /// SharedInformerFactory): controllers ask for informers before <see cref="Start"/>, then wait for sync.
-/// Cached objects carry no managedFields (<see cref="InformerTransforms.StripManagedFields"/>).
+/// Cached objects carry no managedFields: they are skipped while decoding (client-go strips them with a transform).
 /// </summary>
 public sealed class InformerFactory(ResourceClient client, ResourceRegistry registry, TimeProvider time, ILoggerFactory logs)
 {
@@ -32,7 +32,7 @@ public sealed class InformerFactory(ResourceClient client, ResourceRegistry regi
 
             var type = registry.All.First(t => t.ClrType == typeof(T));
             var informer = new Informer<T>(client, type, time, logs.CreateLogger($"Informer.{type.GroupResource}"),
-                transform: InformerTransforms.StripManagedFields);
+                withoutManagedFields: true);
             _informers[typeof(T)] = informer;
             _runs.Add(informer.RunAsync);
             if (_started is { } ct)

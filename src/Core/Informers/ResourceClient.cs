@@ -49,8 +49,9 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
     private long _throttledRetries;
 
     public async Task<ListPage<T>> ListAsync<T>(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
-        string? resourceVersion, int limit, string? continueToken, CancellationToken ct)
+        string? resourceVersion, int limit, string? continueToken, CancellationToken ct, JsonSerializerOptions? decode = null)
     {
+        decode ??= KubeJson.Options;
         var query = Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("resourceVersion", resourceVersion),
             ("limit", limit > 0 ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : null), ("continue", continueToken));
         using var response = await SendAsync(HttpMethod.Get, Path(type, ns) + query, ct);
@@ -62,7 +63,7 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
         {
             foreach (var item in array.EnumerateArray())
             {
-                items.Add(item.Deserialize<T>(KubeJson.Options)!);
+                items.Add(item.Deserialize<T>(decode)!);
             }
         }
 
@@ -73,8 +74,9 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
 
     /// <summary>Streams watch events until the server ends the watch or <paramref name="ct"/> fires.</summary>
     public async IAsyncEnumerable<WatchItem<T>> WatchAsync<T>(ResourceType type, string? ns, string? labelSelector, string? fieldSelector,
-        string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken ct)
+        string resourceVersion, int timeoutSeconds, [EnumeratorCancellation] CancellationToken ct, JsonSerializerOptions? decode = null)
     {
+        decode ??= KubeJson.Options;
         var query = Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector),
             ("resourceVersion", resourceVersion), ("timeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var response = await SendAsync(HttpMethod.Get, Path(type, ns) + query, ct, streaming: true);
@@ -93,13 +95,13 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
                     if (!line.IsEmpty)
                     {
-                        events.Add(ParseEvent<T>(line));
+                        events.Add(ParseEvent<T>(line, decode));
                     }
                 }
 
                 if (read.IsCompleted && !buffer.IsEmpty)
                 {
-                    events.Add(ParseEvent<T>(buffer));
+                    events.Add(ParseEvent<T>(buffer, decode));
                     buffer = buffer.Slice(buffer.End);
                 }
 
@@ -126,7 +128,7 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
     /// One watch event line: its type, and its object decoded straight from the line's bytes (no
     /// string per line, no document of the whole event first).
     /// </summary>
-    internal static WatchItem<T> ParseEvent<T>(ReadOnlySequence<byte> line)
+    internal static WatchItem<T> ParseEvent<T>(ReadOnlySequence<byte> line, JsonSerializerOptions? decode = null)
     {
         var json = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         var reader = new Utf8JsonReader(json);
@@ -175,7 +177,7 @@ public sealed class ResourceClient(Kubernetes client, TimeProvider? time = null)
                 }
 
             default:
-                return new WatchItem<T>(eventType, JsonSerializer.Deserialize<T>(obj, KubeJson.Options), null, null);
+                return new WatchItem<T>(eventType, JsonSerializer.Deserialize<T>(obj, decode ?? KubeJson.Options), null, null);
         }
     }
 

@@ -15,6 +15,13 @@ public static class KubeJson
     /// <summary>The client's own options, copied so nothing else can mutate them.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions(generatedMetadata: !RuntimeFeature.IsDynamicCodeSupported);
 
+    /// <summary>
+    /// For reading only: as <see cref="Options"/>, but <c>metadata.managedFields</c> are skipped, not
+    /// decoded (each entry's fieldsV1 would be a JSON document of its own). For objects that are read
+    /// and shared without them: informer caches, the store's decoded objects, status copies.
+    /// </summary>
+    public static JsonSerializerOptions WithoutManagedFields { get; } = CreateOptions(generatedMetadata: !RuntimeFeature.IsDynamicCodeSupported, skipManagedFields: true);
+
     /// <summary>Compact output for the wire, with HTML-safe escaping off as Go does.</summary>
     public static JsonSerializerOptions Wire => Options;
 
@@ -31,7 +38,8 @@ public static class KubeJson
     public static JsonNode? ToNode(object value, Type type) => JsonSerializer.SerializeToNode(value, type, Options);
 
     /// <param name="generatedMetadata">Resolve the agent's objects through <see cref="KubeModelsJsonContext"/> first (NativeAOT).</param>
-    internal static JsonSerializerOptions CreateOptions(bool generatedMetadata)
+    /// <param name="skipManagedFields">Leave V1ObjectMeta.managedFields out of the contract (read: skipped as unknown).</param>
+    internal static JsonSerializerOptions CreateOptions(bool generatedMetadata, bool skipManagedFields = false)
     {
         var field = typeof(k8s.KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Static)
             ?? throw new InvalidOperationException("KubernetesClient no longer exposes its serializer options; pin the tested version.");
@@ -55,20 +63,31 @@ public static class KubeJson
             : options.TypeInfoResolver!;
 
         // V1Status.HasObject is a client-side helper, not part of the wire format.
-        options.TypeInfoResolver = resolver.WithAddedModifier(static info =>
+        options.TypeInfoResolver = resolver.WithAddedModifier(info =>
         {
-            if (info.Type == typeof(k8s.Models.V1Status))
+            RemoveProperty(info, typeof(k8s.Models.V1Status), "hasObject");
+            if (skipManagedFields)
             {
-                for (var i = info.Properties.Count - 1; i >= 0; i--)
-                {
-                    if (info.Properties[i].Name == "hasObject")
-                    {
-                        info.Properties.RemoveAt(i);
-                    }
-                }
+                RemoveProperty(info, typeof(k8s.Models.V1ObjectMeta), "managedFields");
             }
         });
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    private static void RemoveProperty(JsonTypeInfo info, Type type, string name)
+    {
+        if (info.Type != type)
+        {
+            return;
+        }
+
+        for (var i = info.Properties.Count - 1; i >= 0; i--)
+        {
+            if (info.Properties[i].Name == name)
+            {
+                info.Properties.RemoveAt(i);
+            }
+        }
     }
 }
