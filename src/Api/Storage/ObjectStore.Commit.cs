@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using k8s.Models;
 using Microsoft.EntityFrameworkCore;
 
@@ -63,7 +62,7 @@ public sealed partial class ObjectStore
             var json = RevisionStamp.Stamp(w.Kind == WriteKind.Delete ? current!.Json : w.Json!, next);
             var obj = w.Kind == WriteKind.Delete ? Codec.DecodeShared(w.Resource, json) : w.Object!;
             obj.Metadata.ResourceVersion = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var text = Encoding.UTF8.GetString(json);
+            var text = _dialect.Value(json);
             var uid = obj.Metadata.Uid ?? "";
 
             int affected;

@@ -29,6 +29,9 @@ internal abstract class SqlDialect
 
     protected abstract string Json(string parameter);
 
+    /// <summary>An encoded object as the statements above bind it.</summary>
+    public abstract object Value(byte[] json);
+
     /// <summary>True when the database refused a value in the batch (not the connection or the transaction as such).</summary>
     public abstract bool RejectsValue(Exception e);
 
@@ -38,11 +41,15 @@ internal abstract class SqlDialect
     private sealed class Sqlite : SqlDialect
     {
         public override string InsertObject =>
-            "INSERT INTO objects (resource, namespace, name, uid, resource_version, value) VALUES (@resource, @namespace, @name, @uid, @rv, @value) ON CONFLICT DO NOTHING";
+            "INSERT INTO objects (resource, namespace, name, uid, resource_version, value) VALUES (@resource, @namespace, @name, @uid, @rv, CAST(@value AS TEXT)) ON CONFLICT DO NOTHING";
 
         public override string ReadCounterForUpdate => "SELECT revision FROM revision_counter WHERE id = 1";
 
-        protected override string Json(string parameter) => parameter;
+        // The encoding is bound as it is (a blob) and stored as TEXT: SQLite's cast reads the bytes as
+        // UTF-8, so no string is made and transcoded back to UTF-8 for each of the two statements.
+        protected override string Json(string parameter) => $"CAST({parameter} AS TEXT)";
+
+        public override object Value(byte[] json) => json;
 
         // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH.
         public override bool RejectsValue(Exception e) => e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 18 or 19 or 20 };
@@ -66,6 +73,8 @@ internal abstract class SqlDialect
         public override string ReadCounterForUpdate => "SELECT revision FROM revision_counter WHERE id = 1 FOR UPDATE";
 
         protected override string Json(string parameter) => $"CAST({parameter} AS jsonb)";
+
+        public override object Value(byte[] json) => System.Text.Encoding.UTF8.GetString(json);
 
         // Data exceptions (22: \u0000 in jsonb, bad encoding), integrity violations (23), program limits (54).
         public override bool RejectsValue(Exception e) =>

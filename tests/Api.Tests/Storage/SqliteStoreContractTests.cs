@@ -93,5 +93,32 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         Assert.True(walAtEnd < 4 * MiB, $"WAL is {walAtEnd / MiB} MiB after a checkpoint");
     }
 
+    [Fact]
+    public async Task Objects_and_revisions_are_stored_as_utf8_text()
+    {
+        var store = await StartStoreAsync();
+        var created = await store.CreateAsync(ConfigMaps, ConfigMap("text", "grüße ✓ \u0001"), CancellationToken.None);
+        var updated = await store.UpdateAsync(ConfigMaps, Changed(store, created, "naïve ☃"), created.ResourceVersion, CancellationToken.None);
+        await StopStoreAsync(store);
+
+        await using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=false");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT typeof(value), value FROM objects WHERE name = 'text' UNION ALL SELECT typeof(value), value FROM revisions WHERE name = 'text'";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<(string Type, string Value)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.Equal("text", r.Type));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(updated.Json), rows[0].Value);
+
+        var reopened = await StartStoreAsync();
+        Assert.Equal("naïve ☃", ValueOf(reopened.Get(ConfigMaps, Ns, "text")!));
+    }
+
     private static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 }
