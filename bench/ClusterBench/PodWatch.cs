@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -78,22 +79,44 @@ internal sealed class PodWatch : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Reads the event lines as bytes (no string per event: the watch is part of the measured process).</summary>
     private async Task ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {
         using (response)
         {
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-            while (await reader.ReadLineAsync(ct) is { } line)
+            var reader = System.IO.Pipelines.PipeReader.Create(await response.Content.ReadAsStreamAsync(ct));
+            try
             {
-                if (line.Length > 0)
+                while (true)
                 {
-                    Apply(line);
+                    var read = await reader.ReadAsync(ct);
+                    var buffer = read.Buffer;
+                    while (buffer.PositionOf((byte)'\n') is { } end)
+                    {
+                        var line = buffer.Slice(0, end);
+                        if (line.Length > 0)
+                        {
+                            Apply(line);
+                        }
+
+                        buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    }
+
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (read.IsCompleted)
+                    {
+                        return;
+                    }
                 }
+            }
+            finally
+            {
+                await reader.CompleteAsync();
             }
         }
     }
 
-    private void Apply(string line)
+    private void Apply(ReadOnlySequence<byte> line)
     {
         var now = Stopwatch.GetTimestamp();
         using var doc = JsonDocument.Parse(line);

@@ -8,9 +8,9 @@ namespace KubeWeb.Agent.Hosting;
 public sealed partial class NodeAgent
 {
     /// <summary>
-    /// Renews the Lease every renew interval (10 s) and sends the node status with it (the server
-    /// writes it only when it changed or is due). A failed renewal is retried sooner, as the
-    /// kubelet's lease controller does; a Node deleted under a live agent is registered again.
+    /// Renews the Lease every renew interval (10 s) and sends the node status with it when it changed
+    /// or the report interval passed (<see cref="NodeStatusReports"/>). A failed renewal is retried
+    /// sooner, as the kubelet's lease controller does; a Node deleted under a live agent is registered again.
     /// </summary>
     private async Task HeartbeatLoopAsync(CancellationToken ct)
     {
@@ -42,16 +42,25 @@ public sealed partial class NodeAgent
         {
             await _connection.InvokeAsync(AgentHubProtocol.RenewLease, ct);
             var status = NodeFactory.Status(_config, Runtime.Version, _time.GetUtcNow().UtcDateTime);
-            var json = System.Text.Encoding.UTF8.GetString(KubeWeb.Core.Serialization.KubeJson.SerializeToUtf8(status));
-            if (!await _connection.InvokeAsync<bool>(AgentHubProtocol.UpdateNodeStatus, new NodeStatusUpdate(json), ct))
+            var report = TimeSpan.FromSeconds(_registration?.NodeStatusReportIntervalSeconds ?? 60);
+            if (_statusReports.Due(status, report) is not { } json)
             {
-                await RegisterAsync(ct);
+                return true;
             }
 
+            if (!await _connection.InvokeAsync<bool>(AgentHubProtocol.UpdateNodeStatus, new NodeStatusUpdate(System.Text.Encoding.UTF8.GetString(json)), ct))
+            {
+                await RegisterAsync(ct);
+                return true;
+            }
+
+            _statusReports.Sent(json);
             return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // The node may be marked NotReady meanwhile (its Lease lapsed): the next beat sends the status in full.
+            _statusReports.Reset();
             LogHeartbeatFailed(_log, _config.NodeName, e.Message);
             return false;
         }

@@ -40,6 +40,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
     private int _epoch;
     private int _registeredEpoch = -1;
     private RegistrationResult? _registration;
+    private readonly NodeStatusReports _statusReports;
     private int _registrations;
 
     /// <param name="streams">Serves logs, exec, attach and port-forward; default: the runtime, when it implements <see cref="IPodStreams"/>.</param>
@@ -48,6 +49,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         _config = config;
         _settings = settings;
         _time = time;
+        _statusReports = new NodeStatusReports(time);
         _random = random;
         Runtime = runtime;
         _log = loggers.CreateLogger<NodeAgent>();
@@ -219,6 +221,7 @@ public sealed partial class NodeAgent : IAsyncDisposable, IPodStatusClient, IPod
         }
 
         _registration = result;
+        _statusReports.Reset();
         Volatile.Write(ref _registeredEpoch, epoch);
         Interlocked.Increment(ref _registrations);
         await _connection.InvokeAsync(AgentHubProtocol.RenewLease, ct);

@@ -148,7 +148,8 @@ internal sealed class NodeRegistrar(ResourceHandler handler, ObjectStore store, 
     private RegistrationResult Result(StoredObject stored)
     {
         var node = (V1Node)stored.Object;
-        return new RegistrationResult(node.Metadata.Uid, node.Spec?.PodCIDR, options.LeaseDurationSeconds, options.LeaseRenewIntervalSeconds);
+        return new RegistrationResult(node.Metadata.Uid, node.Spec?.PodCIDR, options.LeaseDurationSeconds, options.LeaseRenewIntervalSeconds,
+            (int)Math.Max(1, options.NodeStatusReportInterval.TotalSeconds));
     }
 
     private bool StatusDue(V1Node current, V1NodeStatus? reported)

@@ -47,9 +47,10 @@ internal sealed class SchedulingAlgorithm(SchedulerProfile profile, SchedulerOpt
         {
             var node = nodes[(_nextStartNodeIndex + evaluated) % nodes.Length];
             FilterStatus? failure = null;
-            foreach (var f in filters)
+            // An indexed loop: a foreach over the interface would allocate an enumerator per node.
+            for (var k = 0; k < filters.Count; k++)
             {
-                if ((failure = f.Filter(state, pod, node)) is not null)
+                if ((failure = filters[k].Filter(state, pod, node)) is not null)
                 {
                     break;
                 }

@@ -10,13 +10,15 @@ public sealed record NodeRegistration(string NodeName, string Node);
 
 /// <summary>
 /// The server's answer to <see cref="AgentHubProtocol.Register"/>: the Node's uid, its pod CIDR (set
-/// by the server when the agent asked for none) and the heartbeat timings the agent must keep.
+/// by the server when the agent asked for none) and the heartbeat timings the agent must keep: the
+/// Lease is renewed every <paramref name="LeaseRenewIntervalSeconds"/>, an unchanged Node status is
+/// sent again every <paramref name="NodeStatusReportIntervalSeconds"/> (a changed one at once).
 /// </summary>
-public sealed record RegistrationResult(string NodeUid, string? PodCidr, int LeaseDurationSeconds, int LeaseRenewIntervalSeconds);
+public sealed record RegistrationResult(string NodeUid, string? PodCidr, int LeaseDurationSeconds, int LeaseRenewIntervalSeconds, int NodeStatusReportIntervalSeconds = 60);
 
 /// <summary>
-/// The Node status the agent currently observes (a <c>v1 NodeStatus</c> as JSON). The server writes it
-/// only when something other than heartbeat times differs, or the last write is older than its
-/// report interval, so agents may send it on every heartbeat.
+/// The Node status the agent currently observes (a <c>v1 NodeStatus</c> as JSON). Agents send it when
+/// it changed or the report interval passed; the server still writes it only when something other
+/// than heartbeat times differs, or the last write is older than its report interval.
 /// </summary>
 public sealed record NodeStatusUpdate(string Status);

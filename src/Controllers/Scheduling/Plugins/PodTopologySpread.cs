@@ -17,6 +17,9 @@ internal sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScor
     private const string HostnameKey = "kubernetes.io/hostname";
     private const string ZoneKey = "topology.kubernetes.io/zone";
 
+    /// <summary>The cycle state key of the scoring constraints (read once per scored node: no string built each time).</summary>
+    private const string ScoreKey = "PodTopologySpread/score";
+
     private static readonly FilterStatus Skewed = new(Reason);
     private static readonly FilterStatus MissingLabel = new(MissingLabelReason);
 
@@ -125,12 +128,12 @@ internal sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScor
             soft[i] = s with { Weight = Math.Log(domains + 2) };
         }
 
-        state.Write(Name + "/score", new ScoreState(soft));
+        state.Write(ScoreKey, new ScoreState(soft));
     }
 
     public long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
-        if (state.Read<ScoreState>(Name + "/score") is not { } s)
+        if (state.Read<ScoreState>(ScoreKey) is not { } s)
         {
             return 0;
         }
@@ -152,7 +155,7 @@ internal sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScor
 
     public void Normalize(CycleState state, Span<long> scores)
     {
-        if (state.Read<ScoreState>(Name + "/score") is null)
+        if (state.Read<ScoreState>(ScoreKey) is null)
         {
             scores.Clear();
             return;
