@@ -22,6 +22,11 @@ internal static class SchedulerScenario
         {
             registered = cluster.AgentsRegistered;
             await cluster.WaitNodesReadyAsync(nodes, s.Limit);
+            if (s.WarmupPods > 0)
+            {
+                await WarmUpAsync(cluster, s);
+            }
+
             if (s.SchedulerInitPods > 0)
             {
                 await CreateInitPodsAsync(cluster, s);
@@ -79,6 +84,7 @@ internal static class SchedulerScenario
 
         report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
             $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +
+            (s.WarmupPods > 0 ? $"The process first warms up with {s.WarmupPods} pods created, bound and deleted (not measured; --warmup-pods 0 measures a fresh process). " : "No warm-up: a fresh process, JIT tiering included. ") +
             $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS after {s.SchedulerInitPods} init pods (created and bound first, not measured, as upstream's initPods); " +
             "throughput is pods bound ÷ (first POST → last pod seen bound on a watch). " +
             $"The controller manager and scheduler reach the API over {(s.ApiSocket ? "the server's Unix socket (cleartext HTTP/1.1)" : "loopback HTTPS")}.");
@@ -100,20 +106,51 @@ internal static class SchedulerScenario
     /// <summary>upstream's initPods: created and bound, in their own namespace, before measuring.</summary>
     private static async Task CreateInitPodsAsync(BenchCluster cluster, ClusterBenchSettings s)
     {
-        await cluster.Api.PostAsync("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench-init"}}""");
-        await using var watch = await PodWatch.StartAsync(cluster.Api, "bench-init");
         BenchCluster.Log($"creating {s.SchedulerInitPods} init pods (not measured) from {s.Clients} clients");
+        await CreateBoundAsync(cluster, s, "bench-init", s.SchedulerInitPods);
+    }
+
+    /// <summary>
+    /// A warm-up before anything is measured, as benchmark harnesses run warm-up iterations: pods
+    /// created, bound and run in their own namespace, which is then deleted (its pods stopped and
+    /// gone) so the measured cluster is as without it. The process has then compiled its hot paths
+    /// with the JIT's optimizing tier; a fresh process measures its start-up too (--warmup-pods 0).
+    /// </summary>
+    private static async Task WarmUpAsync(BenchCluster cluster, ClusterBenchSettings s)
+    {
+        BenchCluster.Log($"warming up: {s.WarmupPods} pods created, bound and deleted (not measured)");
+        await CreateBoundAsync(cluster, s, "bench-warmup", s.WarmupPods);
+        await cluster.Api.DeleteAsync("/api/v1/namespaces/bench-warmup");
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < s.Limit)
+        {
+            if (!await cluster.Api.ExistsAsync("/api/v1/namespaces/bench-warmup"))
+            {
+                BenchCluster.Log($"warm-up namespace gone after {sw.Elapsed.TotalSeconds:F1} s");
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"the warm-up namespace was not gone within {s.Limit}");
+    }
+
+    private static async Task CreateBoundAsync(BenchCluster cluster, ClusterBenchSettings s, string ns, int count)
+    {
+        await cluster.Api.PostAsync("/api/v1/namespaces", $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{ns}}}"}}""");
+        await using var watch = await PodWatch.StartAsync(cluster.Api, ns);
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, s.Clients).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < s.SchedulerInitPods)
+            while ((i = Interlocked.Increment(ref next)) < count)
             {
-                await cluster.Api.PostAsync("/api/v1/namespaces/bench-init/pods", PodJson(i));
+                await cluster.Api.PostAsync($"/api/v1/namespaces/{ns}/pods", PodJson(i));
             }
         })));
-        await watch.WaitAsync(w => w.Bound >= s.SchedulerInitPods, s.Limit);
-        BenchCluster.Log($"{watch.Bound} init pods bound");
+        await watch.WaitAsync(w => w.Bound >= count, s.Limit);
+        BenchCluster.Log($"{watch.Bound} pods bound in {ns}");
     }
 
     private static string PodJson(int i) =>

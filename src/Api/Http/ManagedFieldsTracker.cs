@@ -99,16 +99,43 @@ public sealed class ManagedFieldsTracker
     private static JsonElement ManagedFieldsOf(JsonElement root) =>
         root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty("managedFields", out var f) ? f : default;
 
+    /// <summary>
+    /// The entries as the model carries them, each fieldsV1 already encoded (<see cref="RawJsonValue"/>):
+    /// the object's encoding writes those bytes as they are, the same bytes a decoded JsonElement writes.
+    /// </summary>
     private static IList<V1ManagedFieldsEntry> Typed(List<ManagedEntry> entries)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder }))
+        var typed = new List<V1ManagedFieldsEntry>(entries.Count);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        foreach (var entry in entries)
         {
-            ManagedFieldsEntries.Write(w, entries);
+            buffer.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder }))
+            {
+                entry.Fields.WriteFieldsV1(w);
+            }
+
+            typed.Add(new V1ManagedFieldsEntry
+            {
+                Manager = entry.Identity.Manager,
+                Operation = entry.Identity.Operation,
+                ApiVersion = entry.ApiVersion,
+                Time = EntryTime(entry.Time),
+                FieldsType = "FieldsV1",
+                FieldsV1 = new RawJsonValue(buffer.WrittenSpan.ToArray()),
+                Subresource = string.IsNullOrEmpty(entry.Identity.Subresource) ? null : entry.Identity.Subresource,
+            });
         }
 
-        return JsonSerializer.Deserialize<IList<V1ManagedFieldsEntry>>(buffer.WrittenSpan, KubeJson.Options)!;
+        return typed;
     }
+
+    /// <summary>An entry's time as the model reads it (RFC 3339; anything else through the client's own converter).</summary>
+    private static DateTime? EntryTime(string? time) =>
+        time is null ? null
+        : DateTime.TryParseExact(time, "yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var exact) ? exact
+        : JsonSerializer.Deserialize<DateTime?>(JsonSerializer.SerializeToUtf8Bytes(time), KubeJson.Options);
 
     /// <summary>The object an apply creates when none exists yet.</summary>
     public JsonObject ApplyCreate(ResourceType type, JsonObject applied, string manager, DateTime now) =>

@@ -100,6 +100,21 @@ public sealed class ManagedFieldsTrackerTests
     }
 
     /// <summary>What the tracker computed before it compared only the differing fields.</summary>
+    [Fact]
+    public void TrackedEntries_EncodeByteForByteAsTheirDecodedCopy()
+    {
+        var pod = Pod();
+        new ManagedFieldsTracker().TrackUpdate(Pods, null, pod, "kubectl-create", null, T0);
+        Assert.IsType<RawJsonValue>(pod.Metadata.ManagedFields.Single().FieldsV1);
+        Assert.Contains("k:{\\\"", System.Text.Encoding.UTF8.GetString(Codec.Encode("pods", pod)), StringComparison.Ordinal);
+
+        var encoded = Codec.Encode("pods", pod);
+        var decoded = Codec.Decode("pods", encoded);
+        Assert.IsType<JsonElement>(decoded.Metadata.ManagedFields.Single().FieldsV1);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(encoded), System.Text.Encoding.UTF8.GetString(Codec.Encode("pods", decoded)));
+        Assert.Equal(T0, decoded.Metadata.ManagedFields.Single().Time);
+    }
+
     private static string Reference(V1Pod old, V1Pod updated, string manager, string? subresource, DateTime now)
     {
         var ignored = subresource == "status" ? "spec" : "status";
