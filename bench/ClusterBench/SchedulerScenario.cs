@@ -16,11 +16,12 @@ internal static class SchedulerScenario
         var (nodes, pods) = (s.SchedulerNodes, s.SchedulerPods);
         double throughput, createRate, p50, p99, serverRss, agentRss, serverCpu, agentCpu, idleServer, idleAgent, measured;
         int bound, throttled, events, created;
-        string gc;
+        string gc, agentKind;
         TimeSpan registered;
         await using (var cluster = await BenchCluster.StartAsync("node", nodes, s.Clients, s))
         {
             registered = cluster.AgentsRegistered;
+            agentKind = cluster.Agents.Kind;
             await cluster.WaitNodesReadyAsync(nodes, s.Limit);
             if (s.WarmupPods > 0)
             {
@@ -84,8 +85,9 @@ internal static class SchedulerScenario
 
         report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
             $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +
-            (s.WarmupPods > 0 ? $"The process first warms up with {s.WarmupPods} pods created, bound and deleted (not measured; --warmup-pods 0 measures a fresh process). " : "No warm-up: a fresh process, JIT tiering included. ") +
-            $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS after {s.SchedulerInitPods} init pods (created and bound first, not measured, as upstream's initPods); " +
+            (s.WarmupPods > 0 ? $"The process first warms up with {s.WarmupPods} pods created, bound and deleted (not measured). " : "") +
+            $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS after {s.SchedulerInitPods} init pods (created and bound first, not measured, as upstream's initPods; " +
+            "they also warm the process up: JIT tiering of a fresh process shows with --init-pods 1000); " +
             "throughput is pods bound ÷ (first POST → last pod seen bound on a watch). " +
             $"The controller manager and scheduler reach the API over {(s.ApiSocket ? "the server's Unix socket (cleartext HTTP/1.1)" : "loopback HTTPS")}.");
         report.Row("create → bound throughput", throughput, "pods/s", 700, atMost: false);
@@ -101,6 +103,7 @@ internal static class SchedulerScenario
             $"{Math.Max(0, serverCpu - idleServer * measured) * 1000 / created:F2} s / {Math.Max(0, agentCpu - idleAgent * measured) * 1000 / created:F2} s");
         report.Row("server process garbage collection, create → all bound", gc);
         report.Row("RSS: server process (+ bench client) / agent process", $"{serverRss:F0} MiB / {agentRss:F0} MiB");
+        report.Row("simulated nodes' agent", agentKind);
     }
 
     /// <summary>upstream's initPods: created and bound, in their own namespace, before measuring.</summary>
