@@ -47,6 +47,7 @@ internal static class DensityScenario
         await Task.Delay(TimeSpan.FromSeconds(5));
         var settledRss = Rss.Self();
         var agentRss = cluster.Agents.RssMiB();
+        var agentKind = cluster.Agents.Kind;
         for (var i = 0; i < 10; i++)
         {
             await api.PostAsync(ConfigMaps, ConfigMapJson(i, 0));
@@ -92,7 +93,7 @@ internal static class DensityScenario
         report.Row("server GC at the end of the scale (after its last collection)", heapAtPods.ToString());
         report.Row("server GC settings", HeapSnapshot.Settings());
         report.Row("watch cache history in memory at the end of the scale", $"{history.Events} events, {history.Bytes / 1048576.0:F1} MiB encoded");
-        report.Row("agent process RSS (simulated nodes, not the server)", $"{agentRss:F0} MiB");
+        report.Row("agent process RSS (simulated nodes, not the server)", $"{agentRss:F0} MiB ({agentKind} agent)");
         report.Row($"ConfigMap PUT latency, no churn ({quiet.Count} at {s.UpdatesPerSecond}/s)", $"p50 {quiet.P50:F1} ms, p99 {quiet.P99:F1} ms");
         report.Row($"ConfigMap PUT p99 during churn ({busy.Count} at {s.UpdatesPerSecond}/s, {s.ChurnPerSecond} pod deletions/s for {s.ChurnDuration.TotalSeconds:F0} s; p50 {busy.P50:F1} ms)",
             busy.P99, "ms", 50, atMost: true, "F1");
