@@ -148,8 +148,13 @@ internal sealed partial class NodePodFeed(ObjectStore store, ILogger<NodePodFeed
                 Publish(newNode, new PodChange(PodChangeType.Delete, pod.Namespace, pod.Name, _byNode[oldNode][pod.Key].Object.Metadata.Uid, null));
             }
 
+            var echo = oldNode == newNode && AgentStatusEchoes.IsEchoFor(pod.Object, newNode)
+                && _byNode[newNode][pod.Key].Object.Metadata.Uid == pod.Object.Metadata.Uid;
             Index(pod);
-            Publish(newNode, Upsert(pod));
+            if (!echo)
+            {
+                Publish(newNode, Upsert(pod));
+            }
         }
     }
 

@@ -52,6 +52,7 @@ internal sealed class PodStatusWriter(ResourceHandler handler, ObjectStore store
                 var pod = StatusCopy(current);
                 pod.Metadata.ResourceVersion = null;
                 pod.Status = Merge(pod.Status, reported);
+                AgentStatusEchoes.Mark(pod, nodeName);
                 return pod;
             }, "status", WriteOptions.Internal("kubelet"), preconditioned: false, ct);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using KubeWeb.Api.Agents;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -179,6 +180,73 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
 
         var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync("density");
         Assert.Equal(50, pods.Items.Select(p => p.Status.PodIP).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task PodFeed_DoesNotSendANodeItsOwnStatusReports_ButSendsOtherStatusChanges()
+    {
+        // A bare hub client as node "echo-0": what the feed sends it is exactly what it reads.
+        var settings = new KubeWeb.Agent.Connection.AgentConnectionSettings
+        {
+            Server = new Uri(cluster.Server.Url),
+            Token = File.ReadAllText(cluster.Server.NodeTokenPath).Trim(),
+            CertificateAuthority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(
+                Path.Combine(Path.GetDirectoryName(cluster.Server.NodeTokenPath)!, "tls", "ca.crt")),
+        };
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(settings.Server, KubeWeb.Core.Agents.AgentHubProtocol.Path), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(settings.Token);
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, cert, _, errors) => settings.ValidateServerCertificate(cert, errors);
+            })
+            .Build();
+        await hub.StartAsync();
+        var node = new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "echo-0" } };
+        await hub.InvokeAsync<KubeWeb.Core.Agents.RegistrationResult>(KubeWeb.Core.Agents.AgentHubProtocol.Register,
+            new KubeWeb.Core.Agents.NodeRegistration("echo-0", System.Text.Encoding.UTF8.GetString(KubeWeb.Core.Serialization.KubeJson.SerializeToUtf8(node))));
+        var received = System.Threading.Channels.Channel.CreateUnbounded<KubeWeb.Core.Agents.PodChange>();
+        using var stop = new CancellationTokenSource();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var batch in hub.StreamAsync<KubeWeb.Core.Agents.PodAssignmentBatch>(KubeWeb.Core.Agents.AgentHubProtocol.WatchPods, stop.Token))
+            {
+                foreach (var change in batch.Changes)
+                {
+                    received.Writer.TryWrite(change);
+                }
+            }
+        });
+
+        var pod = Pod("echo", "echo-0", grace: 0);
+        var created = await cluster.Client.CoreV1.CreateNamespacedPodAsync(pod, "default");
+        async Task<V1Pod> NextAsync()
+        {
+            using var wait = new CancellationTokenSource(Timeout);
+            var change = await received.Reader.ReadAsync(wait.Token);
+            return KubeWeb.Core.Serialization.KubeJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetBytes(change.Pod!))!;
+        }
+
+        Assert.Equal("echo-0", (await NextAsync()).Spec.NodeName);
+
+        // The node's own report is written but not sent back to it.
+        var status = new V1PodStatus { Phase = "Running", PodIP = "10.9.9.9", Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }] };
+        var results = await hub.InvokeAsync<IReadOnlyList<KubeWeb.Core.Agents.PodStatusResult>>(KubeWeb.Core.Agents.AgentHubProtocol.ReportPodStatuses,
+            new[] { new KubeWeb.Core.Agents.PodStatusReport("default", "echo", created.Metadata.Uid, System.Text.Encoding.UTF8.GetString(KubeWeb.Core.Serialization.KubeJson.SerializeToUtf8(status)), false) });
+        Assert.Equal(KubeWeb.Core.Agents.PodStatusOutcome.Applied, Assert.Single(results).Outcome);
+        Assert.Equal("10.9.9.9", (await cluster.Client.CoreV1.ReadNamespacedPodAsync("echo", "default")).Status.PodIP);
+
+        // A status change by anyone else (here a readiness gate's condition) is sent, with the report in it.
+        var patch = new V1Patch("""{"status":{"conditions":[{"type":"example.com/gate","status":"True"}]}}""", V1Patch.PatchType.StrategicMergePatch);
+        await cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(patch, "echo", "default");
+        var next = await NextAsync();
+        Assert.Contains(next.Status.Conditions, c => c.Type == "example.com/gate");
+        Assert.Equal("10.9.9.9", next.Status.PodIP);
+
+        await stop.CancelAsync();
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync("echo", "default", gracePeriodSeconds: 0);
+        await cluster.Client.CoreV1.DeleteNodeAsync("echo-0");
     }
 
     [Fact]
