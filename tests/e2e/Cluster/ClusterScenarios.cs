@@ -179,19 +179,5 @@ public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper
         Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "busybox:1.0" }] },
     };
 
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(200);
-        }
-
-        return await condition();
-    }
+    private static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null) => Eventually.HoldsAsync(condition, timeout);
 }

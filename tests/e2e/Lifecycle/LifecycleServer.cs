@@ -2,6 +2,7 @@ using k8s;
 using KubeWeb.Controllers.Hosting;
 using KubeWeb.Host.Hosting;
 using Microsoft.Extensions.Logging;
+using KubeWeb.E2E.Infrastructure;
 
 namespace KubeWeb.E2E.Lifecycle;
 
@@ -34,19 +35,5 @@ public sealed class LifecycleServer : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds or the timeout passes; returns whether it held.</summary>
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return await condition();
-    }
+    public static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? timeout = null) => Eventually.HoldsAsync(condition, timeout, TimeSpan.FromMilliseconds(100));
 }

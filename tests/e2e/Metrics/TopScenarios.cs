@@ -165,21 +165,8 @@ public sealed partial class TopScenarios(MetricsCluster cluster, ITestOutputHelp
         return last!;
     }
 
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return await condition();
-    }
+    private static Task<bool> EventuallyAsync(Func<Task<bool>> condition) =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(45), TimeSpan.FromMilliseconds(500));
 
     [GeneratedRegex(@"^\S+\s+(\d+)m")]
     private static partial Regex MilliRegex();

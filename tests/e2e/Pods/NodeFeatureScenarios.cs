@@ -216,19 +216,5 @@ public sealed class NodeFeatureScenarios(ContainerdServer fixture, ITestOutputHe
         return (process.ExitCode, text);
     }
 
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return await condition();
-    }
+    private static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout) => Eventually.HoldsAsync(condition, timeout, TimeSpan.FromMilliseconds(500));
 }

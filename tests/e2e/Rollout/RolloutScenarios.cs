@@ -123,15 +123,7 @@ public sealed partial class RolloutScenarios(SimulatedCluster cluster, ITestOutp
         return [.. history.Lines.Skip(2).Select(l => l.Split(' ', 2)[0])];
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
-            await Task.Delay(200);
-        }
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition) => Eventually.AssertAsync(condition, "condition");
 
     [GeneratedRegex(@"^[a-z]+-[bcdfghjklmnpqrstvwxz2456789]+\s")]
     private static partial Regex HashNamedReplicaSet();

@@ -246,19 +246,5 @@ public sealed class StaticPodScenarios(StaticPodNode node, ITestOutputHelper out
 
     private async Task<KubectlResult> Ok(params string[] args) => (await _kubectl.RunAsync(args)).Succeeded();
 
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(200);
-        }
-
-        return await condition();
-    }
+    private static Task<bool> EventuallyAsync(Func<Task<bool>> condition) => Eventually.HoldsAsync(condition);
 }
