@@ -100,7 +100,7 @@ public sealed partial class ResourceHandler
             // As kube-apiserver: defaults are applied when the body is decoded, then the strategy prepares.
             strategy.Default(obj);
             strategy.PrepareForCreate(obj);
-            AdmitOnCreate(obj);
+            AdmitOnCreate(type, obj);
 
             var errors = ObjectValidation.ValidateCreate(strategy, type, obj);
             if (errors.Count > 0)
@@ -272,14 +272,22 @@ public sealed partial class ResourceHandler
     }
 
     /// <summary>The mutating admission plugins that act on create (after defaulting, before validation).</summary>
-    private void AdmitOnCreate(IKubernetesObject<V1ObjectMeta> obj)
+    private void AdmitOnCreate(ResourceType type, IKubernetesObject<V1ObjectMeta> obj)
     {
         switch (obj)
         {
             case V1Pod pod:
                 Admission.Plugins.DefaultTolerationSeconds.Apply(pod, apiOptions.DefaultNotReadyTolerationSeconds, apiOptions.DefaultUnreachableTolerationSeconds);
-                Admission.Plugins.ServiceAccountAdmission.Apply(pod,
-                    name => store.Get("serviceaccounts", pod.Metadata.NamespaceProperty ?? "", name)?.Object as V1ServiceAccount, RandomSuffix);
+                try
+                {
+                    Admission.Plugins.ServiceAccountAdmission.Apply(pod,
+                        name => store.Get("serviceaccounts", pod.Metadata.NamespaceProperty ?? "", name)?.Object as V1ServiceAccount, RandomSuffix);
+                }
+                catch (Admission.Plugins.ServiceAccountNotFoundException e)
+                {
+                    throw ApiError.Forbidden(type, pod.Metadata.Name ?? pod.Metadata.GenerateName ?? "", e.Message);
+                }
+
                 break;
             case V1PersistentVolumeClaim claim:
                 Admission.Plugins.StorageAdmission.Apply(claim, store.List("storage.k8s.io/storageclasses", null).Items.Select(s => s.Object).OfType<V1StorageClass>());

@@ -38,6 +38,26 @@ public class ServiceAccountAdmissionTests
     }
 
     [Fact]
+    public void Apply_RefusesANamedAccountThatDoesNotExist_ButNotTheDefaultOne()
+    {
+        var named = Pod();
+        named.Metadata.NamespaceProperty = "team";
+        named.Spec.ServiceAccountName = "robot";
+        var e = Assert.Throws<ServiceAccountNotFoundException>(() => ServiceAccountAdmission.Apply(named, _ => null, () => "aaaaa"));
+        Assert.Equal("error looking up service account team/robot: serviceaccount \"robot\" not found", e.Message);
+
+        // The deprecated field names the account too.
+        var legacy = Pod();
+        legacy.Spec.ServiceAccount = "robot";
+        Assert.Throws<ServiceAccountNotFoundException>(() => ServiceAccountAdmission.Apply(legacy, _ => null, () => "aaaaa"));
+
+        // The namespace's default account is created after the namespace: a pod may come first.
+        var first = Pod();
+        ServiceAccountAdmission.Apply(first, _ => null, () => "aaaaa");
+        Assert.Equal("default", first.Spec.ServiceAccountName);
+    }
+
+    [Fact]
     public void Apply_MountsNothing_WhenThePodOrItsAccountOptsOut()
     {
         var optedOut = Pod(automount: false);

@@ -22,6 +22,18 @@ public abstract partial class KubectlScenarios
     }
 
     [Fact]
+    public async Task Pods_NamingAMissingAccount_AreForbidden_UntilItExists()
+    {
+        var ns = await NewNamespaceAsync();
+        string[] run = ["run", "bot", "-n", ns, "--image=busybox:1.0", "--restart=Never", "--overrides={\"spec\":{\"serviceAccountName\":\"robot\"}}", "--", "sleep", "3600"];
+        (await K(run)).Failed($"pods \"bot\" is forbidden: error looking up service account {ns}/robot: serviceaccount \"robot\" not found");
+
+        (await K("create", "serviceaccount", "robot", "-n", ns)).Succeeded();
+        (await K(run)).Succeeded();
+        Assert.Equal("robot", await JsonPathAsync(ns, "pod/bot", "{.spec.serviceAccountName}"));
+    }
+
+    [Fact]
     public async Task Pods_GetTheDefaultAccountAndTheKubeApiAccessVolume()
     {
         var ns = await NewNamespaceAsync();

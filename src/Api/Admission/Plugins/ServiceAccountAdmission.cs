@@ -7,8 +7,10 @@ namespace KubeWeb.Api.Admission.Plugins;
 /// and, unless automountServiceAccountToken is false on the pod or its account, gets the projected
 /// <c>kube-api-access-XXXXX</c> volume (a bound token, the cluster CA, the namespace) mounted
 /// read-only at <see cref="MountPath"/> in every container that does not mount something there.
-/// Departure: a pod whose account does not exist yet is admitted (upstream refuses it), because the
-/// namespace's <c>default</c> account is created asynchronously after the namespace.
+/// A pod naming an account that does not exist is refused with upstream's 403 ("error looking up
+/// service account …"). Departure: the namespace's <c>default</c> account is exempt, because it is
+/// created asynchronously after the namespace (upstream has the same race and refuses; here such a
+/// pod waits in FailedMount until the account appears).
 /// </summary>
 public static class ServiceAccountAdmission
 {
@@ -22,6 +24,7 @@ public static class ServiceAccountAdmission
 
     /// <param name="account">The pod's account, when it exists.</param>
     /// <param name="suffix">Five random characters for the volume name.</param>
+    /// <exception cref="ServiceAccountNotFoundException">The pod names an account other than <c>default</c> that does not exist.</exception>
     public static void Apply(V1Pod pod, Func<string, V1ServiceAccount?> account, Func<string> suffix)
     {
         pod.Spec ??= new V1PodSpec();
@@ -36,6 +39,11 @@ public static class ServiceAccountAdmission
         }
 
         var sa = account(pod.Spec.ServiceAccountName);
+        if (sa is null && pod.Spec.ServiceAccountName != "default")
+        {
+            throw new ServiceAccountNotFoundException(pod.Metadata?.NamespaceProperty ?? "", pod.Spec.ServiceAccountName);
+        }
+
         if ((pod.Spec.AutomountServiceAccountToken ?? sa?.AutomountServiceAccountToken ?? true) == false)
         {
             return;
@@ -83,3 +91,7 @@ public static class ServiceAccountAdmission
         },
     };
 }
+
+/// <summary>A pod names a ServiceAccount that does not exist (the caller answers 403, as upstream's admission).</summary>
+public sealed class ServiceAccountNotFoundException(string ns, string name)
+    : Exception($"error looking up service account {ns}/{name}: serviceaccount \"{name}\" not found");
