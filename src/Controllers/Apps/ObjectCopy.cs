@@ -27,4 +27,29 @@ internal static class ApiErrors
 
     public static bool IsNamespaceTerminating(Exception e) => e is HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden } h
         && h.Response.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true;
+
+    /// <summary>
+    /// What the API said, as client-go's error string: a Status body's message (<c>pods "x" is
+    /// forbidden: …</c>), not the client's "Operation returned an invalid status code".
+    /// </summary>
+    public static string Message(Exception e)
+    {
+        if (e is HttpOperationException { Response.Content: { Length: > 0 } content })
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(content);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("message", out var m)
+                    && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } message)
+                {
+                    return message;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return e.Message;
+    }
 }

@@ -112,7 +112,7 @@ internal sealed partial class ReplicaSetReconciler
                 }
                 catch (Exception e)
                 {
-                    _events.Record(rs, EventRecorder.Warning, "FailedCreate", $"Error creating: {e.Message}");
+                    _events.Record(rs, EventRecorder.Warning, "FailedCreate", $"Error creating: {ApiErrors.Message(e)}");
                     throw;
                 }
             });
@@ -151,7 +151,7 @@ internal sealed partial class ReplicaSetReconciler
                 catch (Exception e)
                 {
                     Expectations.DeletionObserved(key, ObjectKeys.Of(pod));
-                    _events.Record(rs, EventRecorder.Warning, "FailedDelete", $"Error deleting: {e.Message}");
+                    _events.Record(rs, EventRecorder.Warning, "FailedDelete", $"Error deleting: {ApiErrors.Message(e)}");
                     throw;
                 }
             });

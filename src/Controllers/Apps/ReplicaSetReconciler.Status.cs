@@ -38,7 +38,7 @@ internal sealed partial class ReplicaSetReconciler
                 Type = "ReplicaFailure",
                 Status = "True",
                 Reason = reason,
-                Message = manageError.Message,
+                Message = ApiErrors.Message(manageError),
                 LastTransitionTime = now.UtcDateTime,
             }];
         }

@@ -43,6 +43,30 @@ public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper
     }
 
     [Fact]
+    public async Task MissingServiceAccount_FailsTheRolloutWithTheApisReason_UntilTheAccountExists()
+    {
+        var ns = await NamespaceAsync("sa");
+        await Ok("create", "deployment", "bot", "--image=busybox:1.0", "--replicas=2", "-n", ns);
+        await Ok("rollout", "status", "deployment/bot", "-n", ns, "--timeout=60s");
+        await Ok("set", "serviceaccount", "deployment/bot", "robot", "-n", ns);
+
+        // The new ReplicaSet's creations are refused; its event and condition carry the API's message.
+        var expected = $"is forbidden: error looking up service account {ns}/robot: serviceaccount \"robot\" not found";
+        string described = "";
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            described = await Ok("describe", "rs", "-n", ns);
+            return described.Contains("FailedCreate", StringComparison.Ordinal) && described.Contains(expected, StringComparison.Ordinal);
+        }), $"describe rs should show FailedCreate with the API's reason:\n{described}");
+        var condition = await Ok("get", "rs", "-n", ns, "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"ReplicaFailure\")].message}");
+        Assert.Contains(expected, condition, StringComparison.Ordinal);
+
+        await Ok("create", "serviceaccount", "robot", "-n", ns);
+        await Ok("rollout", "status", "deployment/bot", "-n", ns, "--timeout=90s");
+        Assert.All(await RunningPodsAsync(ns, "app=bot"), p => Assert.Equal("robot", p.Spec.ServiceAccountName));
+    }
+
+    [Fact]
     public async Task DeletingDeployment_RemovesReplicaSetsAndPods()
     {
         var ns = await NamespaceAsync("gc");
