@@ -111,6 +111,19 @@ if [ "$total" -eq 0 ] || [ $((passed + failed)) -eq 0 ]; then
     status=1
 fi
 
+# A test host stopped before its exit handler finished leaves its throwaway PostgreSQL's folder in
+# /tmp/kwpg-<host pid>-*: remove the folders whose host and postmaster are both gone (the fixture
+# does the same for earlier runs when it starts; this keeps the last run's from lingering).
+for dir in /tmp/kwpg-*; do
+    [ -d "$dir" ] || continue
+    owner="${dir#/tmp/kwpg-}"
+    owner="${owner%%-*}"
+    [ -n "$owner" ] && [ -d "/proc/$owner" ] && continue
+    postmaster="$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null || true)"
+    [ -n "$postmaster" ] && [ -d "/proc/$postmaster" ] && continue
+    rm -rf "$dir"
+done
+
 echo "TRX files: $results"
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
