@@ -12,10 +12,17 @@ public static class SchedulerServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the default scheduler as a controller of the controller manager (needs
-    /// <c>AddKubeWebControllerManager</c>'s shared client, informers and time).
+    /// <c>AddKubeWebControllerManager</c>'s shared client, informers and time). Adding it twice adds
+    /// it once: two schedulers with caches of their own would each place pods on capacity the other
+    /// had just taken.
     /// </summary>
     public static IServiceCollection AddKubeWebScheduler(this IServiceCollection services, SchedulerOptions? options = null)
     {
+        if (services.Any(d => d.ServiceType == typeof(SchedulerOptions)))
+        {
+            return services;
+        }
+
         services.AddSingleton(options ?? new SchedulerOptions());
         services.AddSingleton<IController>(sp =>
         {

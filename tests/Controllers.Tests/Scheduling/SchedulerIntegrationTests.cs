@@ -1,15 +1,14 @@
 using System.Net;
 using k8s;
 using k8s.Models;
-using KubeWeb.Controllers.Scheduling;
 using KubeWeb.Host.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KubeWeb.Controllers.Tests.Scheduling;
 
 /// <summary>
-/// The real server in process with only the scheduler registered; nodes are plain Node objects
-/// created through the API (no agents), pods are created with the official client.
+/// The real server in process (its controller manager runs the scheduler); nodes are plain Node
+/// objects created through the API (no agents), pods are created with the official client.
 /// </summary>
 [Collection(ControllerManagerHostCollection.Name)]
 [Trait("Category", "Integration")]
@@ -23,7 +22,6 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ControllerManagerHost.ConfigureControllers = s => s.AddKubeWebScheduler();
         _server = await ServerHost.StartAsync(new ServerSettings { DataDir = _dataDir, HttpsPort = 0, BindAddress = IPAddress.Loopback },
             logging => logging.SetMinimumLevel(LogLevel.Warning));
         _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_server.KubeconfigPath));
@@ -31,7 +29,6 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        ControllerManagerHost.ConfigureControllers = null;
         _client?.Dispose();
         if (_server is not null)
         {
@@ -111,13 +108,17 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
             await CreatePodAsync($"worker-{i}", cpu: "1", selector: pool);
         }
 
+        var seen = "";
         var placed = await EventuallyAsync(async () =>
         {
             var pods = (await Client.CoreV1.ListNamespacedPodAsync("default")).Items.Where(p => p.Metadata.Name.StartsWith("worker-", StringComparison.Ordinal)).ToList();
             var bound = pods.Where(p => !string.IsNullOrEmpty(p.Spec.NodeName)).ToList();
             var parked = pods.Any(p => p.Status?.Conditions?.Any(c => c is { Type: "PodScheduled", Status: "False" }) == true);
+            // What the last poll saw, for the failure message.
+            seen = string.Join("; ", pods.Select(p => $"{p.Metadata.Name} on '{p.Spec.NodeName}' " +
+                string.Join(",", (p.Status?.Conditions ?? []).Select(c => $"{c.Type}={c.Status}/{c.Reason}"))));
             return bound.Count == 4 && parked ? bound : null;
-        });
+        }, () => seen);
         Assert.Equal(2, placed.Count(p => p.Spec.NodeName == "n1"));
         Assert.Equal(2, placed.Count(p => p.Spec.NodeName == "n2"));
     }
@@ -177,7 +178,7 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
     private async Task<string> WaitForNodeAsync(string pod) =>
         await EventuallyAsync(async () => (await Client.CoreV1.ReadNamespacedPodAsync(pod, "default")).Spec.NodeName is { Length: > 0 } n ? n : null);
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe)
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, Func<string>? last = null)
         where T : class
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -190,7 +191,7 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("condition not met within 30 s");
+                throw new TimeoutException($"condition not met within 30 s{(last is null ? "" : ": " + last())}");
             }
 
             await Task.Delay(100);
