@@ -38,15 +38,6 @@ internal sealed class ApiClient : IDisposable
 
     public Task<string> PatchAsync(string path, string json) => SendAsync(HttpMethod.Patch, path, json, "application/merge-patch+json", HttpStatusCode.OK);
 
-    /// <summary>GET: true on 200, false on 404.</summary>
-    public async Task<bool> ExistsAsync(string path)
-    {
-        using var response = await _http.GetAsync(path);
-        return response.StatusCode == HttpStatusCode.NotFound ? false
-            : response.IsSuccessStatusCode ? true
-            : throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
     public Task<string> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null, null, HttpStatusCode.OK);
 
     /// <summary>Deletes; a pod already gone counts as done.</summary>

@@ -17,9 +17,6 @@ internal sealed record ClusterBenchSettings
     /// process (JIT tiers, caches, connections) is warm when measuring starts.</summary>
     public int SchedulerInitPods { get; init; } = 5_000;
 
-    /// <summary>Pods created, bound and deleted before the scheduler scenario measures anything (JIT warm-up).</summary>
-    public int WarmupPods { get; init; }
-
     /// <summary>Concurrent HTTP clients creating the scheduler scenario's pods.</summary>
     public int Clients { get; init; } = 32;
 
@@ -84,7 +81,6 @@ internal sealed record ClusterBenchSettings
                 "--nodes" => s with { SchedulerNodes = Int() },
                 "--pods" => s with { SchedulerPods = Int() },
                 "--init-pods" => s with { SchedulerInitPods = Int() },
-                "--warmup-pods" => s with { WarmupPods = Int() },
                 "--clients" => s with { Clients = Int() },
                 "--density-nodes" => s with { DensityNodes = Int() },
                 "--density-pods" => s with { DensityPods = Int() },
@@ -95,7 +91,7 @@ internal sealed record ClusterBenchSettings
                 "--agent-binary" => s with { AgentBinary = value == "jit" ? null : File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"--agent-binary: no file {value}") },
                 "--api-socket" => s with { ApiSocket = value is "on" ? true : value is "off" ? false : throw new ArgumentException($"--api-socket is on or off, not {value}") },
                 _ => throw new ArgumentException(
-                    $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --init-pods N, --warmup-pods N, --clients N, " +
+                    $"unknown option {args[i]}; use --scenario scheduler|density|all, --nodes N, --pods N, --init-pods N, --clients N, " +
                     "--density-nodes N, --density-pods N, --churn N, --churn-seconds N, --start-delay-ms N, --limit-seconds N, --api-socket on|off, --agent-binary PATH|jit"),
             };
         }

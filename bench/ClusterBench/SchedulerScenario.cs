@@ -23,11 +23,6 @@ internal static class SchedulerScenario
             registered = cluster.AgentsRegistered;
             agentKind = cluster.Agents.Kind;
             await cluster.WaitNodesReadyAsync(nodes, s.Limit);
-            if (s.WarmupPods > 0)
-            {
-                await WarmUpAsync(cluster, s);
-            }
-
             if (s.SchedulerInitPods > 0)
             {
                 await CreateInitPodsAsync(cluster, s);
@@ -85,7 +80,6 @@ internal static class SchedulerScenario
 
         report.Table($"Scheduler throughput through the API: {nodes} simulated nodes, {pods} bare pods",
             $"{nodes} nodes = {nodes} live SignalR connections from one agent process (registered in {registered.TotalSeconds:F1} s). " +
-            (s.WarmupPods > 0 ? $"The process first warms up with {s.WarmupPods} pods created, bound and deleted (not measured). " : "") +
             $"Pods are POSTed by {s.Clients} concurrent clients over HTTPS after {s.SchedulerInitPods} init pods (created and bound first, not measured, as upstream's initPods; " +
             "they also warm the process up: JIT tiering of a fresh process shows with --init-pods 1000); " +
             "throughput is pods bound ÷ (first POST → last pod seen bound on a watch). " +
@@ -111,32 +105,6 @@ internal static class SchedulerScenario
     {
         BenchCluster.Log($"creating {s.SchedulerInitPods} init pods (not measured) from {s.Clients} clients");
         await CreateBoundAsync(cluster, s, "bench-init", s.SchedulerInitPods);
-    }
-
-    /// <summary>
-    /// A warm-up before anything is measured, as benchmark harnesses run warm-up iterations: pods
-    /// created, bound and run in their own namespace, which is then deleted (its pods stopped and
-    /// gone) so the measured cluster is as without it. The process has then compiled its hot paths
-    /// with the JIT's optimizing tier; a fresh process measures its start-up too (--warmup-pods 0).
-    /// </summary>
-    private static async Task WarmUpAsync(BenchCluster cluster, ClusterBenchSettings s)
-    {
-        BenchCluster.Log($"warming up: {s.WarmupPods} pods created, bound and deleted (not measured)");
-        await CreateBoundAsync(cluster, s, "bench-warmup", s.WarmupPods);
-        await cluster.Api.DeleteAsync("/api/v1/namespaces/bench-warmup");
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < s.Limit)
-        {
-            if (!await cluster.Api.ExistsAsync("/api/v1/namespaces/bench-warmup"))
-            {
-                BenchCluster.Log($"warm-up namespace gone after {sw.Elapsed.TotalSeconds:F1} s");
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"the warm-up namespace was not gone within {s.Limit}");
     }
 
     private static async Task CreateBoundAsync(BenchCluster cluster, ClusterBenchSettings s, string ns, int count)

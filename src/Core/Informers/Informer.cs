@@ -56,7 +56,7 @@ public sealed partial class Informer<T> : IInformer
 
     /// <param name="transform">
     /// Applied to each listed or watched object before it is cached and handed to handlers (client-go's
-    /// SetTransform), e.g. <see cref="InformerTransforms.StripManagedFields"/> to keep caches small.
+    /// SetTransform).
     /// </param>
     /// <param name="withoutManagedFields">
     /// Decode objects without metadata.managedFields (skipped while reading, not decoded then dropped):
@@ -277,23 +277,6 @@ public sealed partial class Informer<T> : IInformer
 
     [LoggerMessage(LogLevel.Warning, "Watch of {Resource} failed; retrying")]
     private partial void LogWatchFailed(Exception e, string resource);
-}
-
-/// <summary>Transforms shared informers apply before caching (client-go's cache.TransformStripManagedFields).</summary>
-public static class InformerTransforms
-{
-    /// <summary>
-    /// Drops metadata.managedFields: controllers never read them, and an update sent without them
-    /// keeps the stored ones, so a cached copy written back loses nothing. For a pod they are a large
-    /// share of its decoded size.
-    /// </summary>
-    public static void StripManagedFields(IKubernetesObject<V1ObjectMeta> obj)
-    {
-        if (obj.Metadata is { } meta)
-        {
-            meta.ManagedFields = null;
-        }
-    }
 }
 
 /// <summary>The "namespace/name" keys informers and work queues use.</summary>

@@ -95,20 +95,5 @@ public static class ManagedFieldsSpan
             : string.Concat(Encoding.UTF8.GetString(json[..start]), Encoding.UTF8.GetString(json[(start + length)..]));
     }
 
-    /// <summary>The object's JSON encoding without metadata.managedFields.</summary>
-    public static byte[] BytesWithout(ReadOnlySpan<byte> json)
-    {
-        var (start, length) = Find(json);
-        if (length == 0)
-        {
-            return json.ToArray();
-        }
-
-        var result = new byte[json.Length - length];
-        json[..start].CopyTo(result);
-        json[(start + length)..].CopyTo(result.AsSpan(start));
-        return result;
-    }
-
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 }
