@@ -119,6 +119,25 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task AStatusEditedByHand_IsPutBackByTheAgent()
+    {
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("restored", "sim-0", grace: 0), "default");
+        var running = await WaitForPodAsync("restored", p => p.Status?.Phase == "Running" && p.Status.PodIP is not null);
+
+        // Someone (not the node) rewrites what the node owns: the pod's IP and readiness.
+        var patch = new V1Patch("""{"status":{"podIP":"10.9.9.9","conditions":[{"type":"Ready","status":"False"}]}}""",
+            V1Patch.PatchType.StrategicMergePatch);
+        var edited = await cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(patch, "restored", "default");
+        Assert.Equal("10.9.9.9", edited.Status.PodIP);
+
+        // The agent sees the change on its feed and reports its own view again, as the kubelet's status sync does.
+        var restored = await WaitForPodAsync("restored", p => p.Status?.Phase == "Running" && p.Status.PodIP == running.Status.PodIP &&
+            p.Status.Conditions.Single(c => c.Type == "Ready").Status == "True");
+        Assert.NotEqual(edited.Metadata.ResourceVersion, restored.Metadata.ResourceVersion);
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync("restored", "default");
+    }
+
+    [Fact]
     public async Task Reconnect_ResyncsFromSnapshot_WithoutDuplicatingOrRestartingPods()
     {
         var node = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-2");
