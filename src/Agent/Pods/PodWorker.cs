@@ -125,9 +125,31 @@ internal sealed partial class PodWorker
             return false;
         }
 
-        if (pod.Status?.Phase is "Succeeded" or "Failed" && await runtime.GetPodAsync(Uid, ct) is null)
+        if (pod.Status?.Phase is "Succeeded" or "Failed")
         {
-            // Finished before this agent saw it (or before a restart): nothing to run.
+            // A terminal phase is final: nothing runs again. Finished before this agent saw it (or
+            // before a restart): nothing to do. Otherwise the pod is stopped as the kubelet stops a
+            // terminal pod: a finished one only loses its sandbox; one marked terminal by someone
+            // else (the pod GC, a controller) while containers still run gets its grace period.
+            var rt = await runtime.GetPodAsync(Uid, ct);
+            if (rt is null)
+            {
+                return false;
+            }
+
+            if (rt.StoppedAt is null)
+            {
+                var stop = runtime.KillPodAsync(Uid, TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), ct);
+                if (!stop.IsCompleted)
+                {
+                    _ = stop.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return false;
+                }
+
+                await stop;
+            }
+
+            await ReportAsync(pod, terminated: false, ct);
             return false;
         }
 

@@ -113,6 +113,33 @@ public sealed class PodWorkersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APodMarkedFailedOnTheServer_IsStoppedWithItsGracePeriod_AndNeverStartedAgain()
+    {
+        var pod = Pod("web", grace: 5);
+        await _workers.ApplyAsync(new PodAssignmentBatch(true, 1, [Upsert(pod)]), default);
+        await Eventually(() => _runtime.Calls.Contains("sync web"), "the first sync");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually(() => _sink.Reports.Any(r => r.Status.Contains("\"Running\"", StringComparison.Ordinal)), "Running");
+
+        // Someone else (the pod GC, a controller) marks the running pod Failed.
+        pod.Status = _sink.Last(pod.Metadata.Uid);
+        pod.Status.Phase = "Failed";
+        var syncs = _runtime.Calls.Count(c => c == "sync web");
+        await _workers.ApplyAsync(new PodAssignmentBatch(false, 0, [Upsert(pod)]), default);
+        await Eventually(() => _runtime.Calls.Contains("kill uid-web 5s"), "a kill with the pod's grace period");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await Eventually(() => _sink.Last(pod.Metadata.Uid).ContainerStatuses.Single().State.Terminated is not null, "the stopped container reported");
+        Assert.Equal(0, _sink.Last(pod.Metadata.Uid).ContainerStatuses.Single().State.Terminated.ExitCode);
+
+        // Later updates never run it again.
+        await _workers.ApplyAsync(new PodAssignmentBatch(false, 0, [Upsert(pod)]), default);
+        await Task.Delay(50);
+        Assert.Equal(syncs, _runtime.Calls.Count(c => c == "sync web"));
+        Assert.Single(_runtime.Calls, c => c.StartsWith("kill", StringComparison.Ordinal));
+        Assert.All((await _runtime.ListPodsAsync(default)).Single().Containers, c => Assert.Equal(KubeWeb.Agent.Runtime.ContainerState.Exited, c.State));
+    }
+
+    [Fact]
     public async Task StatusTheServerAlreadyHolds_IsNotReportedAgain()
     {
         var pod = Pod("web");

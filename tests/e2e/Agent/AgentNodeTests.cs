@@ -138,6 +138,26 @@ public sealed class AgentNodeTests(AgentCluster cluster, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task APodMarkedFailedByHand_IsStoppedOnItsNode_AndStaysFailed()
+    {
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(Pod("marked", "sim-0", grace: 1), "default");
+        await WaitForPodAsync("marked", p => p.Status?.Phase == "Running");
+
+        // As the pod GC marks the pods of a vanished node: a terminal phase, which the node must honour.
+        var patch = new V1Patch("""{"status":{"phase":"Failed","reason":"Marked","message":"marked failed by the test"}}""", V1Patch.PatchType.MergePatch);
+        await cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(patch, "marked", "default");
+
+        var stopped = await WaitForPodAsync("marked", p => p.Status.ContainerStatuses?.SingleOrDefault()?.State?.Terminated is not null);
+        Assert.Equal("Failed", stopped.Status.Phase);
+        Assert.False(stopped.Status.ContainerStatuses.Single().Ready);
+        var node = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-0");
+        var rt = (await node.Runtime.ListPodsAsync(default)).Single(p => p.Name == "marked");
+        Assert.NotNull(rt.StoppedAt);
+        Assert.All(rt.Containers, c => Assert.Equal(KubeWeb.Agent.Runtime.ContainerState.Exited, c.State));
+        await cluster.Client.CoreV1.DeleteNamespacedPodAsync("marked", "default");
+    }
+
+    [Fact]
     public async Task Reconnect_ResyncsFromSnapshot_WithoutDuplicatingOrRestartingPods()
     {
         var node = cluster.Nodes.Nodes.Single(n => n.NodeName == "sim-2");
