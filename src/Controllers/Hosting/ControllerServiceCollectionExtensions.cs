@@ -25,6 +25,18 @@ public sealed record ControllerManagerOptions
     /// <summary>The cluster CA (PEM) published into every namespace as kube-root-ca.crt.</summary>
     public string? RootCaPem { get; init; }
 
+    /// <summary>
+    /// How many terminated (Succeeded or Failed) pods may exist before the pod garbage collector
+    /// deletes the oldest (<c>--terminated-pod-gc-threshold</c>); 0 keeps them all.
+    /// </summary>
+    public int TerminatedPodGcThreshold { get; init; } = 12500;
+
+    /// <summary>How often the pod garbage collector looks (upstream's gcCheckPeriod).</summary>
+    public TimeSpan PodGcPeriod { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a node must be missing before its pods count as orphaned (upstream's quarantineTime).</summary>
+    public TimeSpan PodGcQuarantine { get; init; } = TimeSpan.FromSeconds(40);
+
     /// <summary>Where on each node the local-path provisioner keeps volumes (<c>DATA_DIR/storage</c> for the all-in-one server).</summary>
     public string StorageRoot { get; init; } = "/var/lib/kubeweb/storage";
 }

@@ -1,6 +1,7 @@
 using KubeWeb.Controllers.GarbageCollection;
 using KubeWeb.Controllers.Namespaces;
 using KubeWeb.Controllers.NodeLifecycle;
+using KubeWeb.Controllers.PodGarbageCollection;
 using KubeWeb.Controllers.Runtime;
 using KubeWeb.Controllers.ServiceAccounts;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,13 +10,14 @@ namespace KubeWeb.Controllers.Hosting;
 
 public static class CoreControllers
 {
-    /// <summary>Garbage collector, namespace lifecycle and node lifecycle (with the taint manager).</summary>
+    /// <summary>Garbage collector, namespace lifecycle, node lifecycle (with the taint manager) and the pod GC.</summary>
     public static IServiceCollection AddKubeWebCoreControllers(this IServiceCollection services)
     {
         services.AddSingleton<IController, GarbageCollector>();
         services.AddSingleton<IController, NamespaceController>();
         services.AddSingleton<IController, NodeLifecycleController>();
         services.AddSingleton<IController, NamespaceDefaultsController>();
+        services.AddSingleton<IController, PodGarbageCollector>();
         return services;
     }
 }

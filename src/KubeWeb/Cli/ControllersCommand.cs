@@ -20,7 +20,12 @@ internal static class ControllersCommand
             Description = "Folder on each node for local-path volumes",
             DefaultValueFactory = _ => new ControllerManagerOptions().StorageRoot,
         };
-        var command = new Command("controllers", "Run the controller manager and scheduler against a KubeWeb API server") { server, tokenFile, caFile, grace, storagePath };
+        var podGcThreshold = new Option<int>("--terminated-pod-gc-threshold")
+        {
+            Description = "Terminated pods kept before the pod GC deletes the oldest (0 keeps all)",
+            DefaultValueFactory = _ => new ControllerManagerOptions().TerminatedPodGcThreshold,
+        };
+        var command = new Command("controllers", "Run the controller manager and scheduler against a KubeWeb API server") { server, tokenFile, caFile, grace, podGcThreshold, storagePath };
         command.SetAction(async (parse, ct) =>
         {
             var token = (await File.ReadAllTextAsync(parse.GetValue(tokenFile)!.FullName, ct)).Trim();
@@ -37,6 +42,7 @@ internal static class ControllersCommand
             var options = new ControllerManagerOptions
             {
                 NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(grace)),
+                TerminatedPodGcThreshold = parse.GetValue(podGcThreshold),
                 RootCaPem = ca?.ExportCertificatePem(),
                 StorageRoot = Path.GetFullPath(parse.GetValue(storagePath)!),
             };

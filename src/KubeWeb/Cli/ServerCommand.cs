@@ -25,10 +25,11 @@ internal static class ServerCommand
         var nodeName = new Option<string?>("--node-name") { Description = "Name of this machine's node (default: the host name)" };
         var storagePath = new Option<string?>("--default-local-storage-path") { Description = "Folder on each node for local-path volumes (default DATA_DIR/storage)" };
         var graceOption = new Option<int>("--node-monitor-grace-period") { Description = "Seconds a node's lease may go unrenewed before it is marked NotReady/Unknown", DefaultValueFactory = _ => 50 };
+        var podGcThreshold = new Option<int>("--terminated-pod-gc-threshold") { Description = "Terminated pods kept before the pod GC deletes the oldest (0 keeps all)", DefaultValueFactory = _ => 12500 };
         var manifests = new Option<string?>("--pod-manifest-path") { Description = "Folder of static pod manifests the local node runs (default DATA_DIR/manifests)" };
         var command = new Command("server", "Run a KubeWeb cluster on this machine: API server and console, controllers and scheduler, and a local containerd node; writes an admin kubeconfig")
         {
-            dataDir, port, bind, datastore, kubeconfig, sans, retention, eventTtl, disableControllers, disableAgent, endpoint, nodeName, graceOption, notReadySeconds, unreachableSeconds, manifests, storagePath,
+            dataDir, port, bind, datastore, kubeconfig, sans, retention, eventTtl, disableControllers, disableAgent, endpoint, nodeName, graceOption, podGcThreshold, notReadySeconds, unreachableSeconds, manifests, storagePath,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -60,7 +61,11 @@ internal static class ServerCommand
                     NodeName = parse.GetValue(nodeName) ?? Agent.Node.HostFacts.NodeName,
                     PodManifestPath = Path.GetFullPath(parse.GetValue(manifests) ?? Path.Combine(data, "manifests")),
                 },
-                Controllers = new Controllers.Hosting.ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(graceOption)) },
+                Controllers = new Controllers.Hosting.ControllerManagerOptions
+                {
+                    NodeMonitorGracePeriod = TimeSpan.FromSeconds(parse.GetValue(graceOption)),
+                    TerminatedPodGcThreshold = parse.GetValue(podGcThreshold),
+                },
             };
 
             try
