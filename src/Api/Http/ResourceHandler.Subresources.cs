@@ -173,14 +173,4 @@ public sealed partial class ResourceHandler
         }, "binding", opts, preconditioned: false, ctx.RequestAborted);
         await Responses.WriteAsync(ctx, 201, Responses.Success(info.Name!, "", "pods", null));
     }
-
-    /// <summary>POST pods/{name}/eviction: a delete that honours the eviction's delete options.</summary>
-    private async Task EvictAsync(HttpContext ctx, RequestInfo info, ResourceType type)
-    {
-        var (node, _, _) = await ObjectDecoder.ReadNodeAsync(ctx);
-        var eviction = node.Deserialize<V1Eviction>(KubeJson.Options);
-        Require(type, info);
-        await DeleteObjectAsync(type, info, eviction?.DeleteOptions ?? new V1DeleteOptions(), ctx.RequestAborted);
-        await Responses.WriteAsync(ctx, 201, Responses.Success(info.Name!, "policy", "Eviction", null));
-    }
 }

@@ -1,3 +1,4 @@
+using KubeWeb.Controllers.Disruption;
 using KubeWeb.Controllers.GarbageCollection;
 using KubeWeb.Controllers.Namespaces;
 using KubeWeb.Controllers.NodeLifecycle;
@@ -10,7 +11,7 @@ namespace KubeWeb.Controllers.Hosting;
 
 public static class CoreControllers
 {
-    /// <summary>Garbage collector, namespace lifecycle, node lifecycle (with the taint manager) and the pod GC.</summary>
+    /// <summary>Garbage collector, namespace lifecycle, node lifecycle (with the taint manager), the pod GC and the disruption controller.</summary>
     public static IServiceCollection AddKubeWebCoreControllers(this IServiceCollection services)
     {
         services.AddSingleton<IController, GarbageCollector>();
@@ -18,6 +19,7 @@ public static class CoreControllers
         services.AddSingleton<IController, NodeLifecycleController>();
         services.AddSingleton<IController, NamespaceDefaultsController>();
         services.AddSingleton<IController, PodGarbageCollector>();
+        services.AddSingleton<IController, DisruptionController>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using KubeWeb.Core.Events;
 
@@ -126,6 +127,7 @@ public sealed partial class NodeLifecycleController
             if (deadline <= TimeSpan.Zero)
             {
                 _events.Record(pod, EventRecorder.Normal, "TaintManagerEviction", $"Marking for deletion Pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}");
+                await MarkDisruptionTargetAsync(pod, now, ct);
                 await _client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
             }
             else if (deadline != TimeSpan.MaxValue)
@@ -137,6 +139,29 @@ public sealed partial class NodeLifecycleController
         if (nextCheck is { } next)
         {
             Queue.AddAfter(node.Metadata.Name, next);
+        }
+    }
+
+    /// <summary>Says why the pod goes (the DisruptionTarget condition, as upstream's taint manager), unless it already says so.</summary>
+    private async Task MarkDisruptionTargetAsync(V1Pod pod, DateTime now, CancellationToken ct)
+    {
+        if (pod.Status?.Conditions?.Any(c => c.Type == "DisruptionTarget" && c.Status == "True" && c.Reason == "DeletionByTaintManager") == true)
+        {
+            return;
+        }
+
+        var condition = new V1PodCondition
+        {
+            Type = "DisruptionTarget", Status = "True", Reason = "DeletionByTaintManager",
+            Message = "Taint manager: deleting due to NoExecute taint", LastTransitionTime = now,
+        };
+        var patch = new V1Patch(new { metadata = new { uid = pod.Metadata.Uid }, status = new { conditions = new[] { condition } } }, V1Patch.PatchType.StrategicMergePatch);
+        try
+        {
+            await _client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
         }
     }
 

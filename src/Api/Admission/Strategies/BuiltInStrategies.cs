@@ -26,6 +26,7 @@ public static class BuiltInStrategies
         new CronJobStrategy(),
         new HorizontalPodAutoscalerStrategy(),
         new LeaseStrategy(),
+        new PodDisruptionBudgetStrategy(),
         new EndpointSliceStrategy(),
         new IngressStrategy(),
         new RoleStrategy(),
