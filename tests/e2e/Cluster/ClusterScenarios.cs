@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 using KubeWeb.E2E.Infrastructure;
@@ -140,6 +141,47 @@ public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ADisruptionBudget_HoldsADrain_UntilItAllowsTheEvictions()
+    {
+        var ns = await NamespaceAsync("pdb");
+        var nodes = await cluster.StartAgentsAsync("guard", 2);
+        await Ok("create", "deployment", "guarded", "--image=busybox:1.0", "--replicas=2", "-n", ns);
+        await Ok("patch", "deployment", "guarded", "-n", ns, "--type", "merge", "-p", """
+            {"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
+              {"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":["guard-0","guard-1"]}]}]}}}}}}}
+            """);
+        await Ok("rollout", "status", "deployment/guarded", "-n", ns, "--timeout=60s");
+        var victim = (await RunningPodsAsync(ns, "app=guarded")).First().Spec.NodeName;
+
+        // `kubectl create pdb` sends a protobuf body (kubectl 1.32).
+        await Ok("create", "pdb", "guarded", "--selector=app=guarded", "--min-available=2", "-n", ns);
+        Assert.True(await EventuallyAsync(async () => Regex.IsMatch(await Ok("get", "pdb", "guarded", "-n", ns), @"guarded\s+2\s+N/A\s+0\s+")),
+            "kubectl get pdb should show MIN AVAILABLE 2, MAX UNAVAILABLE N/A, ALLOWED DISRUPTIONS 0");
+
+        var held = await _kubectl.RunAsync(["drain", victim, "--ignore-daemonsets", "--timeout=6s"], stdin: null, timeout: TimeSpan.FromSeconds(60));
+        output.WriteLine(held.Stdout + held.Stderr);
+        Assert.NotEqual(0, held.ExitCode);
+        Assert.Contains("Cannot evict pod as it would violate the pod's disruption budget.", held.Stdout + held.Stderr, StringComparison.Ordinal);
+        var untouched = await RunningPodsAsync(ns, "app=guarded");
+        Assert.Equal(2, untouched.Count);
+        Assert.Contains(untouched, p => p.Spec.NodeName == victim);
+
+        // One disruption at a time: the drain evicts, waits for the replacement to be ready on the other node, evicts again.
+        await Ok("patch", "pdb", "guarded", "-n", ns, "--type", "merge", "-p", """{"spec":{"minAvailable":1}}""");
+        await Ok("drain", victim, "--ignore-daemonsets", "--timeout=90s");
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var pods = await RunningPodsAsync(ns, "app=guarded");
+            return pods.Count == 2 && pods.All(p => p.Spec.NodeName != victim);
+        }, Long), "both pods should run on the other node");
+        var describe = await Ok("describe", "pdb", "guarded", "-n", ns);
+        output.WriteLine(describe);
+        Assert.Matches(@"Min available:\s+1", describe);
+        await Ok("delete", "namespace", ns, "--wait=false");
+        await cluster.StopAgentsAsync(nodes);
+    }
+
+    [Fact]
     public async Task LostNode_GoesUnknown_AndItsPodsMove()
     {
         var ns = await NamespaceAsync("lost");
@@ -164,6 +206,19 @@ public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper
             var pods = await RunningPodsAsync(ns, "app=survivor");
             return pods.Count == 1 && pods[0].Spec.NodeName != "lost-0";
         }, Long), "the deployment's pod should run on another node");
+
+        // What was bound to the silent node stays (Terminating, or never started): no kubelet is left
+        // to confirm anything. Removing the node for good lets the pod GC mark them Failed and delete them.
+        var stranded = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=survivor")).Items.Where(p => p.Spec.NodeName == "lost-0").ToList();
+        output.WriteLine(string.Join("\n", stranded.Select(p => $"{p.Metadata.Name} {p.Status?.Phase} deleting={p.Metadata.DeletionTimestamp is not null}")));
+        Assert.NotEmpty(stranded);
+        await Ok("delete", "node", "lost-0");
+        Assert.True(await EventuallyAsync(async () =>
+            (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=survivor")).Items.All(p => p.Spec.NodeName != "lost-0"), Long),
+            "the pod of the deleted node should be garbage collected");
+        var wide = await Ok("get", "pods", "-n", ns, "-o", "wide");
+        output.WriteLine(wide);
+        Assert.DoesNotContain("lost-0", wide, StringComparison.Ordinal);
     }
 
     [Fact]

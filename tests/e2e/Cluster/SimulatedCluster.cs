@@ -50,7 +50,13 @@ public sealed class SimulatedCluster : IAsyncLifetime
             BindAddress = IPAddress.Loopback,
             DefaultNotReadyTolerationSeconds = 2,
             DefaultUnreachableTolerationSeconds = 2,
-            Controllers = new ControllerManagerOptions { NodeMonitorGracePeriod = TimeSpan.FromSeconds(4), RetryPeriod = TimeSpan.FromMilliseconds(500) },
+            Controllers = new ControllerManagerOptions
+            {
+                NodeMonitorGracePeriod = TimeSpan.FromSeconds(4),
+                RetryPeriod = TimeSpan.FromMilliseconds(500),
+                PodGcPeriod = TimeSpan.FromSeconds(1),
+                PodGcQuarantine = TimeSpan.FromSeconds(2),
+            },
         }, logging: b =>
         {
             b.AddProvider(new FileLoggerProvider(Path.Combine(Dir, "server.log")));
