@@ -33,6 +33,7 @@ public static class ConsoleKinds
         K("Workloads", "Jobs", "batch", "jobs"),
         K("Workloads", "CronJobs", "batch", "cronjobs"),
         K("Workloads", "HPAs", "autoscaling", "horizontalpodautoscalers"),
+        K("Workloads", "PDBs", "policy", "poddisruptionbudgets"),
         K("Network", "Services", "", "services"),
         K("Network", "Endpoints", "", "endpoints"),
         K("Network", "Ingresses", "networking.k8s.io", "ingresses"),

@@ -100,6 +100,14 @@ public sealed class ConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtu
             await fx.ScreenshotAsync(page, "04-configmaps-search");
             await page.FillAsync("#table-search", "");
 
+            // Disruption budgets are listed with kubectl's columns.
+            await RunKubectlAsync("create", "pdb", "web-budget", "--selector=app=web", "--min-available=1", "-n", "default");
+            await page.ClickAsync("#nav-poddisruptionbudgets");
+            await Expect(page.Locator("#page-title")).ToHaveTextAsync("PDBs");
+            var budget = page.Locator("#resource-table tr[data-name='web-budget']");
+            await Expect(budget.Locator("td[data-col='Min Available']")).ToHaveTextAsync("1");
+            await Expect(budget.Locator("td[data-col='Max Unavailable']")).ToHaveTextAsync("N/A");
+
             await page.ClickAsync("#nav-deployments");
             await row.Locator(".kw-scale").ClickAsync();
             await page.FillAsync("#scale-replicas", "3");
