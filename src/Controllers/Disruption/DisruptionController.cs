@@ -273,6 +273,11 @@ public sealed partial class DisruptionController : Reconciler, IController,
 
     private void EnqueueBudgetsOf(V1Pod pod, V1Pod? old)
     {
+        if (_budgets.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var pdb in _budgets.List(pod.Metadata.NamespaceProperty))
         {
             var selector = LabelSelector.FromApi(pdb.Spec?.Selector);
@@ -293,6 +298,11 @@ public sealed partial class DisruptionController : Reconciler, IController,
 
     private void EnqueueNamespace(string ns)
     {
+        if (_budgets.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var pdb in _budgets.List(ns))
         {
             Queue.Add(ObjectKeys.Of(pdb));

@@ -109,9 +109,13 @@ public sealed partial class Informer<T> : IInformer
 
     public T? Get(string key) => _cache.GetValueOrDefault(key);
 
-    public IReadOnlyList<T> List() => [.. _cache.Values];
+    /// <summary>Whether the cache holds nothing; lock-free, for handlers that only care when there is something.</summary>
+    public bool IsEmpty => !_cache.Any();
 
-    public IEnumerable<T> List(string ns) => _cache.Values.Where(o => o.Metadata.NamespaceProperty == ns);
+    // Enumerating the dictionary itself takes no lock (Values would lock every bucket and copy).
+    public IReadOnlyList<T> List() => [.. _cache.Select(p => p.Value)];
+
+    public IEnumerable<T> List(string ns) => _cache.Select(p => p.Value).Where(o => o.Metadata.NamespaceProperty == ns);
 
     IReadOnlyList<IKubernetesObject<V1ObjectMeta>> IInformer.Objects() => [.. _cache.Values];
 
