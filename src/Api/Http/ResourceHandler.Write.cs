@@ -271,6 +271,8 @@ public sealed partial class ResourceHandler
         return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 
+    private const string PriorityClasses = "scheduling.k8s.io/priorityclasses";
+
     /// <summary>The mutating admission plugins that act on create (after defaulting, before validation).</summary>
     private void AdmitOnCreate(ResourceType type, IKubernetesObject<V1ObjectMeta> obj)
     {
@@ -286,6 +288,29 @@ public sealed partial class ResourceHandler
                 catch (Admission.Plugins.ServiceAccountNotFoundException e)
                 {
                     throw ApiError.Forbidden(type, pod.Metadata.Name ?? pod.Metadata.GenerateName ?? "", e.Message);
+                }
+
+                try
+                {
+                    Admission.Plugins.PriorityAdmission.Apply(pod,
+                        name => store.Get(PriorityClasses, "", name)?.Object as V1PriorityClass,
+                        () => store.List(PriorityClasses, null).Items.Select(s => s.Object).OfType<V1PriorityClass>());
+                }
+                catch (Admission.Plugins.PriorityAdmissionException e)
+                {
+                    throw ApiError.Forbidden(type, pod.Metadata.Name ?? pod.Metadata.GenerateName ?? "", e.Message);
+                }
+
+                break;
+            case V1PriorityClass priorityClass:
+                try
+                {
+                    Admission.Plugins.PriorityAdmission.CheckSingleDefault(priorityClass,
+                        store.List(PriorityClasses, null).Items.Select(s => s.Object).OfType<V1PriorityClass>());
+                }
+                catch (Admission.Plugins.PriorityAdmissionException e)
+                {
+                    throw ApiError.Forbidden(type, priorityClass.Metadata.Name ?? "", e.Message);
                 }
 
                 break;

@@ -8,7 +8,8 @@ namespace KubeWeb.Api.Lifecycle;
 
 /// <summary>
 /// Loads the store and creates what every cluster starts with (the namespaces, the <c>kubernetes</c>
-/// Service, the default <c>local-path</c> StorageClass, as k3s ships it), then marks the API ready.
+/// Service, the default <c>local-path</c> StorageClass, as k3s ships it, and the two system
+/// PriorityClasses), then marks the API ready.
 /// </summary>
 public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, ResourceRegistry registry, ApiReadiness readiness, ApiServerOptions options) : IHostedService
 {
@@ -64,6 +65,22 @@ public sealed class ApiBootstrapper(ObjectStore store, ResourceHandler handler, 
                 ReclaimPolicy = "Delete",
                 VolumeBindingMode = "WaitForFirstConsumer",
             }, WriteOptions.Internal("kube-apiserver"), cancellationToken);
+        }
+
+        var priorityClasses = registry.Find("scheduling.k8s.io", "v1", "priorityclasses")!;
+        foreach (var cls in Admission.Strategies.PriorityClassStrategy.SystemClasses)
+        {
+            if (store.Get(priorityClasses.StorageResource, "", cls.Metadata.Name) is null)
+            {
+                var copy = new V1PriorityClass
+                {
+                    Metadata = new V1ObjectMeta { Name = cls.Metadata.Name },
+                    Value = cls.Value,
+                    Description = cls.Description,
+                    PreemptionPolicy = cls.PreemptionPolicy,
+                };
+                await handler.CreateObjectAsync(priorityClasses, null, copy, WriteOptions.Internal("kube-apiserver"), cancellationToken);
+            }
         }
 
         readiness.MarkReady();

@@ -25,7 +25,7 @@ public sealed class TablePrinters
             new ControllerRevisionPrinter(), new JobPrinter(), new CronJobPrinter(),
             new HorizontalPodAutoscalerV2Printer(), new HorizontalPodAutoscalerV1Printer(),
             new LeasePrinter(), new IngressPrinter(), new IngressClassPrinter(), new EndpointSlicePrinter(),
-            new RoleBindingPrinter(), new ClusterRoleBindingPrinter(), new PodDisruptionBudgetPrinter(),
+            new RoleBindingPrinter(), new ClusterRoleBindingPrinter(), new PodDisruptionBudgetPrinter(), new PriorityClassPrinter(),
         ];
         _byType = printers.ToDictionary(PrintedType);
     }

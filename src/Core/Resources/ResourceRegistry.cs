@@ -82,6 +82,7 @@ public sealed class ResourceRegistry
 
         yield return R<V1Lease>("coordination.k8s.io", "v1", "leases", true);
         yield return R<V1PodDisruptionBudget>("policy", "v1", "poddisruptionbudgets", true, ["pdb"], sub: status);
+        yield return R<V1PriorityClass>("scheduling.k8s.io", "v1", "priorityclasses", false, ["pc"]);
         yield return R<V1EndpointSlice>("discovery.k8s.io", "v1", "endpointslices", true);
         yield return R<V1Ingress>("networking.k8s.io", "v1", "ingresses", true, ["ing"], sub: status);
         yield return R<V1IngressClass>("networking.k8s.io", "v1", "ingressclasses", false);

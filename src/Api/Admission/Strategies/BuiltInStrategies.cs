@@ -27,6 +27,7 @@ public static class BuiltInStrategies
         new HorizontalPodAutoscalerStrategy(),
         new LeaseStrategy(),
         new PodDisruptionBudgetStrategy(),
+        new PriorityClassStrategy(),
         new EndpointSliceStrategy(),
         new IngressStrategy(),
         new RoleStrategy(),
