@@ -2,15 +2,28 @@ namespace KubeWeb.Controllers.Scheduling;
 
 /// <summary>
 /// Why a pod fits no node, with upstream's message (framework.FitError): the node count, the
-/// per-reason node counts sorted as strings, and the preemption post-filter's verdict. KubeWeb does
-/// not preempt, so every node is reported as one where preemption does not help.
+/// per-reason node counts sorted as strings, and what preemption (the post-filter) concluded.
 /// </summary>
-internal sealed class FitError(int nodeCount, IReadOnlyDictionary<string, int> reasons, string? preFilterMessage = null)
+internal sealed class FitError(int nodeCount, IReadOnlyDictionary<string, int> reasons, string? preFilterMessage = null,
+    IReadOnlySet<string>? unresolvableNodes = null)
 {
     public int NodeCount { get; } = nodeCount;
 
     /// <summary>Reason → number of nodes that reported it.</summary>
     public IReadOnlyDictionary<string, int> Reasons { get; } = reasons;
+
+    /// <summary>True when a pre-filter rejected the pod everywhere: no node can be helped by preemption.</summary>
+    public bool RejectedEverywhere => preFilterMessage is not null;
+
+    /// <summary>Nodes whose failure removing pods cannot fix (upstream's UnschedulableAndUnresolvable).</summary>
+    public IReadOnlySet<string> UnresolvableNodes { get; } = unresolvableNodes ?? new HashSet<string>();
+
+    /// <summary>
+    /// The preemption verdict after "preemption: " (empty when preemption nominated a node: then
+    /// upstream's message has no preemption part). Unset means every node is one where preemption
+    /// does not help.
+    /// </summary>
+    public string? Preemption { get; set; }
 
     public string Message
     {
@@ -35,7 +48,8 @@ internal sealed class FitError(int nodeCount, IReadOnlyDictionary<string, int> r
                 }
             }
 
-            return message + $" preemption: 0/{NodeCount} nodes are available: {NodeCount} Preemption is not helpful for scheduling.";
+            var preemption = Preemption ?? $"0/{NodeCount} nodes are available: {NodeCount} Preemption is not helpful for scheduling.";
+            return preemption.Length == 0 ? message : message + " preemption: " + preemption;
         }
     }
 }

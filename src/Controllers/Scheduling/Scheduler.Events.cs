@@ -56,6 +56,7 @@ internal sealed partial class Scheduler
         var key = ObjectKeys.Of(pod);
         if (!string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
+            ForgetNomination(key);
             Queue.Delete(key);
             if (IsTerminal(pod))
             {
@@ -84,6 +85,7 @@ internal sealed partial class Scheduler
     public void OnPodDeleted(V1Pod pod)
     {
         var key = ObjectKeys.Of(pod);
+        ForgetNomination(key);
         Queue.Delete(key);
         if (Cache.NodeOf(key) is not null)
         {

@@ -23,8 +23,17 @@ internal sealed partial class Scheduler
     private readonly ILogger _log;
     private readonly SemaphoreSlim _slots;
 
+    private readonly IPreemptor? _preemptor;
+    private readonly Preemption? _preemption;
+
+    /// <summary>Pods that preempted others, by key: the node they wait for, and the pod (it holds its place there meanwhile).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Node, PodInfo Pod)> _nominated = new(StringComparer.Ordinal);
+
+    /// <param name="preemptor">Carries out preemptions; null turns preemption off (tests of the plain cycle).</param>
+    /// <param name="budgets">PodDisruptionBudgets preemption tries not to violate.</param>
     public Scheduler(Func<string, V1Pod?> getPod, IBinder binder, ISchedulingReporter reporter, SchedulerOptions options,
-        TimeProvider time, Random random, ILogger log, SchedulerProfile? profile = null)
+        TimeProvider time, Random random, ILogger log, SchedulerProfile? profile = null,
+        IPreemptor? preemptor = null, Func<IReadOnlyList<V1PodDisruptionBudget>>? budgets = null)
     {
         _getPod = getPod;
         _binder = binder;
@@ -35,8 +44,14 @@ internal sealed partial class Scheduler
         Time = time;
         Cache = new SchedulerCache(time, options.AssumedPodTtl);
         Queue = new SchedulingQueue(options, time);
-        Algorithm = new SchedulingAlgorithm(profile ?? SchedulerProfile.Default(), options, random);
+        profile ??= SchedulerProfile.Default();
+        Algorithm = new SchedulingAlgorithm(profile, options, random);
+        _preemptor = preemptor;
+        _preemption = preemptor is null ? null : new Preemption(profile, budgets ?? (() => []));
     }
+
+    /// <summary>The node a pod was nominated to by its preemption, if it waits for one.</summary>
+    public string? NominatedNode(string key) => _nominated.TryGetValue(key, out var n) ? n.Node : null;
 
     public SchedulerCache Cache { get; }
 
@@ -84,10 +99,12 @@ internal sealed partial class Scheduler
 
         PodInfo info;
         ScheduleResult result;
+        ClusterSnapshot snapshot;
         try
         {
             info = PodInfo.Create(pod);
-            result = Algorithm.Schedule(info, Cache.Snapshot());
+            snapshot = WithNominatedPods(Cache.Snapshot(), info);
+            result = Algorithm.Schedule(info, snapshot);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
@@ -100,18 +117,67 @@ internal sealed partial class Scheduler
 
         if (result.NodeName is not { } node)
         {
-            var message = result.Error!.Message;
+            var error = result.Error!;
+            PreemptionCandidate? candidate = null;
+            if (_preemption is not null && error.NodeCount > 0)
+            {
+                var outcome = _preemption.Evaluate(info, snapshot, error, NominatedNode(key));
+                error.Preemption = outcome.Message;
+                candidate = outcome.Candidate;
+            }
+
+            var message = error.Message;
             LogUnschedulable(key, message);
             Queue.AddUnschedulable(key, cycle);
+            if (candidate is not null)
+            {
+                // The pod holds its place on the node while the victims go; their deletion brings it back.
+                _nominated[key] = (candidate.Node, info);
+                LogPreempting(key, candidate.Node, candidate.Victims.Count);
+                var victims = candidate.Victims.Select(v => v.Pod).ToList();
+                await StartAsync(() => _preemptor!.PreemptAsync(pod, candidate.Node, victims, CancellationToken.None), ct);
+            }
+
             await StartAsync(() => _reporter.UnschedulableAsync(pod, message, CancellationToken.None), ct);
             return true;
         }
 
+        _nominated.TryRemove(key, out _);
         Cache.Assume(info, node);
         Queue.Done(key);
         await StartAsync(() => BindAsync(pod, info, node), ct);
         return true;
     }
+
+    /// <summary>
+    /// The snapshot with the pods nominated by a preemption placed on their nodes when they matter
+    /// more than (or as much as) <paramref name="pod"/>, so it cannot take the room freed for them.
+    /// </summary>
+    private ClusterSnapshot WithNominatedPods(ClusterSnapshot snapshot, PodInfo pod)
+    {
+        if (_nominated.IsEmpty)
+        {
+            return snapshot;
+        }
+
+        var nodes = snapshot.Nodes;
+        var changed = false;
+        foreach (var (key, (nodeName, nominated)) in _nominated)
+        {
+            if (key == pod.Key || nominated.Priority < pod.Priority || snapshot.Find(nodeName) is not { } node || node.HasPod(key))
+            {
+                continue;
+            }
+
+            nodes = nodes.SetItem(nodes.IndexOf(node), node.WithPod(nominated));
+            changed = true;
+        }
+
+        return changed ? ClusterSnapshot.Of(nodes) : snapshot;
+    }
+
+    /// <summary>A pod bound, deleted or no longer pending waits for no node.</summary>
+    private void ForgetNomination(string key) => _nominated.TryRemove(key, out _);
 
     /// <summary>Waits until every bind and report started so far has finished.</summary>
     public async Task WaitForBindsAsync()
@@ -177,6 +243,9 @@ internal sealed partial class Scheduler
             _reporter.Failed(pod, $"Binding rejected: {e.Message}");
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Preempting {Victims} pod(s) on {Node} for {Key}")]
+    private partial void LogPreempting(string key, string node, int victims);
 
     [LoggerMessage(LogLevel.Debug, "Unable to schedule {Key}: {Message}")]
     private partial void LogUnschedulable(string key, string message);

@@ -33,9 +33,11 @@ public static class SchedulerServiceCollectionExtensions
             var reporter = new ApiSchedulingReporter(client, events, time, logs.CreateLogger<ApiSchedulingReporter>());
             var informers = sp.GetRequiredService<InformerFactory>();
             var volumes = new InformerVolumeLister(informers);
+            var preemptor = new ApiPreemptor(client, events, time, logs.CreateLogger<ApiPreemptor>());
+            var budgets = informers.For<k8s.Models.V1PodDisruptionBudget>();
             return new SchedulerController(informers, getPod => new Scheduler(
                 getPod, new ApiBinder(client, time, volumes), reporter, sp.GetRequiredService<SchedulerOptions>(), time, new Random(),
-                logs.CreateLogger<Scheduler>(), Framework.SchedulerProfile.Default(volumes)), volumes);
+                logs.CreateLogger<Scheduler>(), Framework.SchedulerProfile.Default(volumes), preemptor, budgets.List), volumes);
         });
         return services;
     }

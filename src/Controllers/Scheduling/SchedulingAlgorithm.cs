@@ -41,6 +41,7 @@ internal sealed class SchedulingAlgorithm(SchedulerProfile profile, SchedulerOpt
         var want = NumFeasibleNodesToFind(nodes.Length);
         var feasible = new List<NodeInfo>(Math.Min(want, nodes.Length));
         Dictionary<string, int>? reasons = null;
+        HashSet<string>? unresolvable = null;
         var evaluated = 0;
         var filters = profile.Filters;
         for (; evaluated < nodes.Length && feasible.Count < want; evaluated++)
@@ -67,12 +68,17 @@ internal sealed class SchedulingAlgorithm(SchedulerProfile profile, SchedulerOpt
             {
                 reasons[r] = reasons.GetValueOrDefault(r) + 1;
             }
+
+            if (failure.Unresolvable)
+            {
+                (unresolvable ??= new HashSet<string>(StringComparer.Ordinal)).Add(node.Name);
+            }
         }
 
         _nextStartNodeIndex = (_nextStartNodeIndex + evaluated) % nodes.Length;
         if (feasible.Count == 0)
         {
-            return new ScheduleResult(null, new FitError(nodes.Length, reasons ?? new Dictionary<string, int>()), evaluated, 0);
+            return new ScheduleResult(null, new FitError(nodes.Length, reasons ?? new Dictionary<string, int>(), unresolvableNodes: unresolvable), evaluated, 0);
         }
 
         if (feasible.Count == 1)

@@ -25,7 +25,7 @@ public sealed class SchedulerCycleTests
         Assert.Equal(2, h.Placements.Values.Count(n => n == "a"));
         Assert.Equal(2, h.Placements.Values.Count(n => n == "b"));
         var stuck = Assert.Single(h.Reporter.Unschedulable);
-        Assert.Equal("0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", stuck.Value);
+        Assert.Equal("0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.", stuck.Value);
         Assert.Equal(1, h.Scheduler.Queue.UnschedulableCount);
         Assert.Contains(h.Reporter.Events, e => e.Reason == "Scheduled" && e.Message == $"Successfully assigned default/p0 to {h.Placements["default/p0"]}");
     }
@@ -43,7 +43,7 @@ public sealed class SchedulerCycleTests
 
         Assert.Empty(h.Binder.Binds);
         Assert.Equal(
-            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
             h.Reporter.Unschedulable["default/big"]);
         Assert.Contains(h.Reporter.Events, e => e is { Type: "Warning", Reason: "FailedScheduling" });
     }
@@ -88,7 +88,7 @@ public sealed class SchedulerCycleTests
 
         Assert.Equal(["a", "b", "c"], h.Placements.Values.Order());
         Assert.Equal(
-            "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.",
             h.Reporter.Unschedulable["default/web-3"]);
     }
 

@@ -30,6 +30,25 @@ internal sealed class FakeBinder : IBinder
     }
 }
 
+/// <summary>Records preemptions; optionally plays the API by deleting the victims at once.</summary>
+internal sealed class FakePreemptor : IPreemptor
+{
+    public ConcurrentQueue<(string Preemptor, string Node, string[] Victims)> Preemptions { get; } = new();
+
+    public Action<V1Pod>? OnVictim { get; set; }
+
+    public Task PreemptAsync(V1Pod preemptor, string nodeName, IReadOnlyList<V1Pod> victims, CancellationToken ct)
+    {
+        Preemptions.Enqueue((ObjectKeys.Of(preemptor), nodeName, [.. victims.Select(ObjectKeys.Of).Order(StringComparer.Ordinal)]));
+        foreach (var victim in victims)
+        {
+            OnVictim?.Invoke(victim);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
 internal sealed class FakeReporter : ISchedulingReporter
 {
     public ConcurrentQueue<(string Pod, string Type, string Reason, string Message)> Events { get; } = new();
@@ -57,7 +76,7 @@ internal sealed class SchedulerHarness
     public SchedulerHarness(SchedulerOptions? options = null, bool confirmBinds = false)
     {
         Scheduler = new Scheduler(key => _pods.GetValueOrDefault(key), Binder, Reporter, options ?? new SchedulerOptions(), Time, new Random(42),
-            NullLogger.Instance);
+            NullLogger.Instance, preemptor: Preemptor, budgets: () => Budgets);
         if (confirmBinds)
         {
             Binder.OnBound = (pod, node) =>
@@ -73,6 +92,10 @@ internal sealed class SchedulerHarness
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     public FakeBinder Binder { get; } = new();
+
+    public FakePreemptor Preemptor { get; } = new();
+
+    public List<V1PodDisruptionBudget> Budgets { get; } = [];
 
     public FakeReporter Reporter { get; } = new();
 

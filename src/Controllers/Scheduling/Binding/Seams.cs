@@ -24,3 +24,9 @@ internal interface ISchedulingReporter
     /// <summary>A Warning <c>FailedScheduling</c> event for a failure that is not about fit (a bind error).</summary>
     void Failed(V1Pod pod, string message);
 }
+
+/// <summary>Carries out a preemption: nominates the node for the preemptor and evicts the victims. Best effort; never throws.</summary>
+internal interface IPreemptor
+{
+    Task PreemptAsync(V1Pod preemptor, string nodeName, IReadOnlyList<V1Pod> victims, CancellationToken ct);
+}

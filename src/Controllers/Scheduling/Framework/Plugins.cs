@@ -50,6 +50,12 @@ internal sealed class FilterStatus(params string[] reasons)
 {
     public IReadOnlyList<string> Reasons { get; } = reasons;
 
+    /// <summary>
+    /// Upstream's UnschedulableAndUnresolvable: removing pods from the node would not help (a taint,
+    /// a node selector, a cordon), so preemption does not try the node.
+    /// </summary>
+    public bool Unresolvable { get; init; }
+
     public override string ToString() => string.Join(", ", Reasons);
 }
 

@@ -17,7 +17,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin
     public const string AntiAffinityReason = "node(s) didn't match pod anti-affinity rules";
 
     private static readonly FilterStatus ExistingAntiAffinity = new(ExistingAntiAffinityReason);
-    private static readonly FilterStatus Affinity = new(AffinityReason);
+    private static readonly FilterStatus Affinity = new(AffinityReason) { Unresolvable = true };
     private static readonly FilterStatus AntiAffinity = new(AntiAffinityReason);
 
     public string Name => "InterPodAffinity";

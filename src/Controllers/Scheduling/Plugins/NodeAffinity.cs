@@ -11,7 +11,7 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
 {
     public const string Reason = "node(s) didn't match Pod's node affinity/selector";
 
-    private static readonly FilterStatus Mismatch = new(Reason);
+    private static readonly FilterStatus Mismatch = new(Reason) { Unresolvable = true };
 
     public string Name => "NodeAffinity";
 

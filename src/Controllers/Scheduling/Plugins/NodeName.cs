@@ -8,7 +8,7 @@ internal sealed class NodeName : IFilterPlugin
 {
     public const string Reason = "node(s) didn't match the requested node name";
 
-    private static readonly FilterStatus Mismatch = new(Reason);
+    private static readonly FilterStatus Mismatch = new(Reason) { Unresolvable = true };
 
     public string Name => "NodeName";
 

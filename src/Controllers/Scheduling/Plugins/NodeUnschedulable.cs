@@ -9,7 +9,7 @@ internal sealed class NodeUnschedulable : IFilterPlugin
 {
     public const string Reason = "node(s) were unschedulable";
 
-    private static readonly FilterStatus Cordoned = new(Reason);
+    private static readonly FilterStatus Cordoned = new(Reason) { Unresolvable = true };
 
     private static readonly V1Taint UnschedulableTaint = new() { Key = "node.kubernetes.io/unschedulable", Effect = "NoSchedule" };
 

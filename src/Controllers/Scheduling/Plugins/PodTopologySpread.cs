@@ -21,7 +21,7 @@ internal sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IScor
     private const string ScoreKey = "PodTopologySpread/score";
 
     private static readonly FilterStatus Skewed = new(Reason);
-    private static readonly FilterStatus MissingLabel = new(MissingLabelReason);
+    private static readonly FilterStatus MissingLabel = new(MissingLabelReason) { Unresolvable = true };
 
     public string Name => "PodTopologySpread";
 

@@ -19,7 +19,7 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
         {
             if (taint.Effect is "NoSchedule" or "NoExecute" && !Tolerations.AnyTolerates(pod.Tolerations, taint))
             {
-                return new FilterStatus($"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}");
+                return new FilterStatus($"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}") { Unresolvable = true };
             }
         }
 

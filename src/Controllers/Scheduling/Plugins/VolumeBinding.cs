@@ -32,8 +32,8 @@ internal sealed class VolumeBinding(IVolumeLister volumes) : IPreFilterPlugin, I
 
     private const string StateKey = "VolumeBinding";
 
-    private static readonly FilterStatus Conflict = new(AffinityConflict);
-    private static readonly FilterStatus NoVolume = new(NoVolumeToBind);
+    private static readonly FilterStatus Conflict = new(AffinityConflict) { Unresolvable = true };
+    private static readonly FilterStatus NoVolume = new(NoVolumeToBind) { Unresolvable = true };
 
     public string Name => "VolumeBinding";
 
@@ -52,12 +52,12 @@ internal sealed class VolumeBinding(IVolumeLister volumes) : IPreFilterPlugin, I
             var claim = volumes.Claim(ns, name);
             if (claim is null)
             {
-                return new FilterStatus($"persistentvolumeclaim \"{name}\" not found");
+                return new FilterStatus($"persistentvolumeclaim \"{name}\" not found") { Unresolvable = true };
             }
 
             if (claim.Metadata.DeletionTimestamp is not null)
             {
-                return new FilterStatus($"persistentvolumeclaim \"{name}\" is being deleted");
+                return new FilterStatus($"persistentvolumeclaim \"{name}\" is being deleted") { Unresolvable = true };
             }
 
             if (string.IsNullOrEmpty(claim.Spec?.VolumeName))
@@ -65,7 +65,7 @@ internal sealed class VolumeBinding(IVolumeLister volumes) : IPreFilterPlugin, I
                 var sc = claim.Spec?.StorageClassName is { Length: > 0 } cls ? volumes.StorageClass(cls) : null;
                 if (sc?.VolumeBindingMode != "WaitForFirstConsumer")
                 {
-                    return new FilterStatus(UnboundImmediate);
+                    return new FilterStatus(UnboundImmediate) { Unresolvable = true };
                 }
 
                 (delayed ??= []).Add((claim, sc));
@@ -76,7 +76,7 @@ internal sealed class VolumeBinding(IVolumeLister volumes) : IPreFilterPlugin, I
             }
             else
             {
-                return new FilterStatus("pvc(s) bound to non-existent pv(s)");
+                return new FilterStatus("pvc(s) bound to non-existent pv(s)") { Unresolvable = true };
             }
         }
 
