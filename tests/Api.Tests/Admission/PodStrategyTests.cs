@@ -26,8 +26,10 @@ public sealed class PodStrategyTests
         Assert.Equal(30, spec.TerminationGracePeriodSeconds);
         Assert.NotNull(spec.SecurityContext);
         Assert.True(spec.EnableServiceLinks);
-        Assert.Equal(0, spec.Priority);
-        Assert.Equal("PreemptLowerPriority", spec.PreemptionPolicy);
+        // Priority is the Priority admission plugin's (PriorityAdmissionTests): defaulting must not
+        // fill it, or a global default class could never apply.
+        Assert.Null(spec.Priority);
+        Assert.Null(spec.PreemptionPolicy);
         Assert.Null(spec.Tolerations);
         var c = spec.Containers[0];
         Assert.Equal("/dev/termination-log", c.TerminationMessagePath);

@@ -182,6 +182,63 @@ public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper
     }
 
     [Fact]
+    public async Task AHigherPriorityPod_PreemptsALowerOne_OnAFullNode()
+    {
+        var ns = await NamespaceAsync("prio");
+        var nodes = await cluster.StartAgentsAsync("prio", 1);
+        const string pin = """{"kubernetes.io/hostname":"prio-0"}""";
+
+        // Four pods of 8 CPUs fill the node's 32.
+        await Ok("create", "deployment", "filler", "--image=busybox:1.0", "--replicas=4", "-n", ns);
+        await Ok("patch", "deployment", "filler", "-n", ns, "--type", "strategic", "-p",
+            """{"spec":{"template":{"spec":{"nodeSelector":""" + pin + ""","containers":[{"name":"busybox","resources":{"requests":{"cpu":"8"}}}]}}}}""");
+        await Ok("rollout", "status", "deployment/filler", "-n", ns, "--timeout=60s");
+
+        // kubectl create priorityclass sends protobuf; the system classes are there from the start.
+        await Ok("create", "priorityclass", $"urgent-{ns}", "--value=1000", "--description=preempts fillers");
+        var classes = await Ok("get", "priorityclass");
+        Assert.Matches(@"system-cluster-critical\s+2000000000\s+false", classes);
+        Assert.Matches($@"urgent-{ns}\s+1000\s+false\s+\S+\s+PreemptLowerPriority", classes);
+
+        var refused = await _kubectl.RunAsync(["run", "nope", "--image=busybox:1.0", "-n", ns, "--overrides", """{"spec":{"priorityClassName":"no-such-class"}}"""], stdin: null);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("no PriorityClass with name no-such-class was found", refused.Stderr, StringComparison.Ordinal);
+
+        var overrides = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            spec = new
+            {
+                priorityClassName = $"urgent-{ns}",
+                nodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = "prio-0" },
+                containers = new[] { new { name = "urgent", image = "busybox:1.0", resources = new { requests = new { cpu = "8" } } } },
+            },
+        });
+        await Ok("run", "urgent", "--image=busybox:1.0", "-n", ns, "--overrides", overrides);
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync("urgent", ns);
+            return pod.Status?.Phase == "Running" && pod.Spec.NodeName == "prio-0";
+        }, Long), "the urgent pod should run on the full node");
+        Assert.Equal("1000", (await Ok("get", "pod", "urgent", "-n", ns, "-o", "jsonpath={.spec.priority}")).Trim());
+
+        // One filler went (with upstream's event); its replacement waits, with preemption's verdict.
+        var preempted = await Ok("get", "events", "-n", ns, "--field-selector", "reason=Preempted");
+        output.WriteLine(preempted);
+        Assert.Matches(@"Preempted by pod [0-9a-f-]{36} on node prio-0", preempted);
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            var pods = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=filler")).Items;
+            return pods.Count(p => p.Status?.Phase == "Running" && p.Metadata.DeletionTimestamp is null) == 3 &&
+                   pods.Any(p => p.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False" &&
+                       c.Message.Contains("No preemption victims found for incoming pod", StringComparison.Ordinal)) == true);
+        }, Long), "three fillers should run and the fourth wait, unable to preempt");
+
+        await Ok("delete", "namespace", ns, "--wait=false");
+        await Ok("delete", "priorityclass", $"urgent-{ns}");
+        await cluster.StopAgentsAsync(nodes);
+    }
+
+    [Fact]
     public async Task LostNode_GoesUnknown_AndItsPodsMove()
     {
         var ns = await NamespaceAsync("lost");

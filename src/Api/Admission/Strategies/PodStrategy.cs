@@ -3,7 +3,7 @@ using k8s.Models;
 namespace KubeWeb.Api.Admission.Strategies;
 
 /// <summary>
-/// Pods: core/v1 defaults plus what the Priority admission plugin fills in, Pending status on
+/// Pods: core/v1 defaults (priority comes from the Priority admission plugin), Pending status on
 /// create, a spec that is frozen after create except for the few fields upstream allows.
 /// </summary>
 public sealed class PodStrategy : KubeStrategy<V1Pod>
@@ -31,12 +31,6 @@ public sealed class PodStrategy : KubeStrategy<V1Pod>
             }
         }
 
-        // Without a priority class the Priority admission plugin assigns the global default.
-        if (string.IsNullOrEmpty(obj.Spec.PriorityClassName))
-        {
-            obj.Spec.Priority ??= 0;
-            obj.Spec.PreemptionPolicy ??= "PreemptLowerPriority";
-        }
     }
 
     protected override void PrepareForCreate(V1Pod obj)
