@@ -150,7 +150,8 @@ public sealed partial class PodGarbageCollector : IController
 
     private async Task DeleteAllAsync(IEnumerable<V1Pod> pods, V1PodCondition? condition, string what, CancellationToken ct)
     {
-        var list = pods.ToList();
+        // Already marked and force-deleted: only finalizers hold it now, another pass would change nothing.
+        var list = pods.Where(p => !(p.Metadata.DeletionGracePeriodSeconds == 0 && (p.Status?.Phase is "Succeeded" or "Failed"))).ToList();
         if (list.Count == 0)
         {
             return;
