@@ -70,11 +70,16 @@ public sealed partial class NodeLifecycleController
         }
     }
 
+    /// <summary>
+    /// The condition taints (NoSchedule and NoExecute for not-ready or unreachable) and, for a
+    /// cordoned node, <c>node.kubernetes.io/unschedulable:NoSchedule</c>, as TaintNodesByCondition.
+    /// </summary>
     private async Task ReconcileTaintsAsync(V1Node node, string? wanted, DateTime now, CancellationToken ct)
     {
         var taints = (node.Spec?.Taints ?? []).ToList();
-        var ours = new[] { Unreachable, NotReady };
-        var keep = taints.Where(t => !ours.Contains(t.Key) || (t.Key == wanted)).ToList();
+        var ours = new[] { Unreachable, NotReady, Unschedulable };
+        var cordoned = node.Spec?.Unschedulable == true;
+        var keep = taints.Where(t => !ours.Contains(t.Key) || t.Key == wanted || (t.Key == Unschedulable && cordoned)).ToList();
         if (wanted is not null)
         {
             foreach (var effect in new[] { "NoSchedule", "NoExecute" })
@@ -84,6 +89,11 @@ public sealed partial class NodeLifecycleController
                     keep.Add(new V1Taint { Key = wanted, Effect = effect, TimeAdded = effect == "NoExecute" ? now : null });
                 }
             }
+        }
+
+        if (cordoned && !keep.Any(t => t.Key == Unschedulable && t.Effect == "NoSchedule"))
+        {
+            keep.Add(new V1Taint { Key = Unschedulable, Effect = "NoSchedule", TimeAdded = now });
         }
 
         if (keep.Count == taints.Count && keep.All(k => taints.Any(t => t.Key == k.Key && t.Effect == k.Effect)))

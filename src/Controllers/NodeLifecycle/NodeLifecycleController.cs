@@ -20,6 +20,7 @@ public sealed partial class NodeLifecycleController : Reconciler, IController,
 {
     public const string Unreachable = "node.kubernetes.io/unreachable";
     public const string NotReady = "node.kubernetes.io/not-ready";
+    public const string Unschedulable = "node.kubernetes.io/unschedulable";
 
     private readonly IKubernetes _client;
     private readonly EventRecorder _events;

@@ -136,8 +136,15 @@ public sealed class ClusterScenarios(SimulatedCluster cluster, ITestOutputHelper
             return pods.Count == 4 && pods.All(p => p.Spec.NodeName != victim);
         }), "the deployment's pods should all run elsewhere");
 
+        // The node lifecycle controller marks a cordoned node with the unschedulable taint, and takes it off again.
+        Assert.True(await EventuallyAsync(async () => (await cluster.Client.CoreV1.ReadNodeAsync(victim)).Spec.Taints?
+            .Any(t => t.Key == "node.kubernetes.io/unschedulable" && t.Effect == "NoSchedule") == true), "a cordoned node should carry the unschedulable taint");
+        Assert.Matches(@"Taints:\s+node\.kubernetes\.io/unschedulable:NoSchedule", await Ok("describe", "node", victim));
+
         await Ok("uncordon", victim);
         Assert.NotEqual(true, (await cluster.Client.CoreV1.ReadNodeAsync(victim)).Spec.Unschedulable);
+        Assert.True(await EventuallyAsync(async () => (await cluster.Client.CoreV1.ReadNodeAsync(victim)).Spec.Taints?
+            .Any(t => t.Key == "node.kubernetes.io/unschedulable") != true), "an uncordoned node should lose the unschedulable taint");
     }
 
     [Fact]
