@@ -181,6 +181,11 @@ public sealed partial class ResourceHandler
                 strategy.PrepareForUpdate(obj, old);
             }
 
+            if (obj is V1PriorityClass priorityClass && subresource is null)
+            {
+                AdmitPriorityClass(type, priorityClass);
+            }
+
             var errors = subresource == "status" ? ObjectValidation.ValidateStatusUpdate(strategy, type, obj, old)
                 : internalWrite ? []
                 : ObjectValidation.ValidateUpdate(strategy, type, obj, old);
@@ -303,16 +308,7 @@ public sealed partial class ResourceHandler
 
                 break;
             case V1PriorityClass priorityClass:
-                try
-                {
-                    Admission.Plugins.PriorityAdmission.CheckSingleDefault(priorityClass,
-                        store.List(PriorityClasses, null).Items.Select(s => s.Object).OfType<V1PriorityClass>());
-                }
-                catch (Admission.Plugins.PriorityAdmissionException e)
-                {
-                    throw ApiError.Forbidden(type, priorityClass.Metadata.Name ?? "", e.Message);
-                }
-
+                AdmitPriorityClass(type, priorityClass);
                 break;
             case V1PersistentVolumeClaim claim:
                 Admission.Plugins.StorageAdmission.Apply(claim, store.List("storage.k8s.io/storageclasses", null).Items.Select(s => s.Object).OfType<V1StorageClass>());
@@ -320,6 +316,20 @@ public sealed partial class ResourceHandler
             case V1PersistentVolume volume:
                 Admission.Plugins.StorageAdmission.Apply(volume);
                 break;
+        }
+    }
+
+    /// <summary>On create and update: a PriorityClass may be the global default only if no other is.</summary>
+    private void AdmitPriorityClass(ResourceType type, V1PriorityClass priorityClass)
+    {
+        try
+        {
+            Admission.Plugins.PriorityAdmission.CheckSingleDefault(priorityClass,
+                store.List(PriorityClasses, null).Items.Select(s => s.Object).OfType<V1PriorityClass>());
+        }
+        catch (Admission.Plugins.PriorityAdmissionException e)
+        {
+            throw ApiError.Forbidden(type, priorityClass.Metadata.Name ?? "", e.Message);
         }
     }
 

@@ -64,6 +64,14 @@ public sealed class PriorityClassIntegrationTests(AppsServerFixture fixture) : I
             second.GlobalDefault = true;
             var refused = await Refused(() => Client.SchedulingV1.CreatePriorityClassAsync(second));
             Assert.Contains($"PriorityClass default-{suffix} is already marked as default. Only one default can exist", refused.Body, StringComparison.Ordinal);
+
+            // Nor may an existing class become a second default.
+            second.GlobalDefault = false;
+            await Client.SchedulingV1.CreatePriorityClassAsync(second);
+            var flip = await Refused(() => Client.SchedulingV1.PatchPriorityClassAsync(
+                new V1Patch("""{"globalDefault":true}""", V1Patch.PatchType.MergePatch), second.Metadata.Name));
+            Assert.Equal(403, flip.Code);
+            await Client.SchedulingV1.DeletePriorityClassAsync(second.Metadata.Name);
         }
         finally
         {
