@@ -13,7 +13,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task ReplicaSet_CreatesOwnedPods_AndReplacesADeletedOne()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await using var kubelet = new FakeKubelet(Client, ns);
         await Client.AppsV1.CreateNamespacedReplicaSetAsync(ReplicaSet("frontend", 3), ns);
 
@@ -41,7 +41,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task ReplicaSet_AdoptsMatchingOrphans_AndReleasesPodsThatStopMatching()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = "orphan", Labels = new Dictionary<string, string> { ["app"] = "adopt" } },
@@ -64,7 +64,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task ReplicaSet_ScaleDown_KeepsTheReadyPod()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await Client.AppsV1.CreateNamespacedReplicaSetAsync(ReplicaSet("keep", 3), ns);
         var pods = await WaitForPodsAsync(ns, "app=keep", 3);
         var chosen = pods[1].Metadata.Name;
@@ -82,7 +82,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task Deployment_RollingUpdate_MovesToANewRevision()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await using var kubelet = new FakeKubelet(Client, ns);
         await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", 3, "nginx:1"), ns);
 
@@ -121,7 +121,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task Deployment_Scale_ResizesTheReplicaSet_AndPausedStopsRollouts()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await using var kubelet = new FakeKubelet(Client, ns);
         await Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("api", 2, "nginx:1"), ns);
         await WaitForCompleteAsync(ns, "api");
@@ -145,7 +145,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task Deployment_Recreate_ScalesOldToZeroBeforeTheNewOne()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await using var kubelet = new FakeKubelet(Client, ns);
         var d = Deployment("batch", 2, "nginx:1");
         d.Spec.Strategy = new V1DeploymentStrategy { Type = "Recreate" };
@@ -163,7 +163,7 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
     [Fact]
     public async Task Deployment_RevisionHistoryLimit_DeletesOldReplicaSets()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "t-");
         await using var kubelet = new FakeKubelet(Client, ns);
         var d = Deployment("hist", 1, "nginx:1");
         d.Spec.RevisionHistoryLimit = 1;
@@ -178,13 +178,6 @@ public class AppsControllersIntegrationTests(AppsServerFixture fixture) : IClass
         await WaitUntilAsync(async () => (await ReplicaSetsAsync(ns)).Count == 2);
         var revisions = (await ReplicaSetsAsync(ns)).Select(s => s.Metadata.Annotations[DeploymentRevisions.RevisionAnnotation]).Order().ToList();
         Assert.Equal(["3", "4"], revisions);
-    }
-
-    private async Task<string> NamespaceAsync()
-    {
-        var name = "t-" + Guid.NewGuid().ToString("N")[..10];
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        return name;
     }
 
     private static V1PodTemplateSpec Template(string app, string image) => new()

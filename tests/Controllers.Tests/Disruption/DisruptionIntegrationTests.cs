@@ -162,8 +162,7 @@ public sealed class DisruptionIntegrationTests(AppsServerFixture fixture) : ICla
 
     private async Task<string> NamespaceAsync()
     {
-        var name = "pdb-" + Guid.NewGuid().ToString("N")[..10];
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        var name = await ApiObjects.NamespaceAsync(Client, "pdb-");
         // The pods' node, so the pod GC sees nothing orphaned.
         await Client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = name + "-node" } });
         return name;

@@ -15,7 +15,7 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
     [Fact]
     public async Task PodsOfADeletedNode_AreMarkedFailed_ThenForceDeleted_AndOthersStay()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "gc-");
         await Client.CoreV1.CreateNodeAsync(Node(ns + "-gone"));
         await Client.CoreV1.CreateNodeAsync(Node(ns + "-kept"));
         await Client.CoreV1.CreateNamespacedPodAsync(Pod("orphan", ns + "-gone"), ns);
@@ -25,7 +25,7 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
         var seen = WatchStatuses(ns, out var stop);
 
         await Client.CoreV1.DeleteNodeAsync(ns + "-gone");
-        await WaitUntilAsync(async () => await GoneAsync(ns, "orphan") && await GoneAsync(ns, "never"));
+        await WaitUntilAsync(async () => await ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("orphan", ns)) && await ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("never", ns)));
         await stop.CancelAsync();
 
         // Marked Failed, with upstream's condition, before it went: nothing keeps saying Running.
@@ -43,7 +43,7 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
     [Fact]
     public async Task TerminatedPods_OverTheThreshold_AreDeleted_OldestFirst()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "gc-");
         await Client.CoreV1.CreateNodeAsync(Node(ns + "-n"));
         foreach (var name in new[] { "t-1", "t-2", "t-3", "t-4", "t-5", "running" })
         {
@@ -66,7 +66,7 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
     [Fact]
     public async Task TerminatingPods_OnAnOutOfServiceNode_AreForceDeleted()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "gc-");
         var node = ns + "-oos";
         await Client.CoreV1.CreateNodeAsync(Node(node));
         await Client.CoreV1.CreateNamespacedPodAsync(Pod("stuck", node), ns);
@@ -82,14 +82,14 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
             V1Patch.PatchType.StrategicMergePatch), node);
         await Client.CoreV1.PatchNodeAsync(new V1Patch("""{"spec":{"taints":[{"key":"node.kubernetes.io/out-of-service","value":"nodeshutdown","effect":"NoExecute"}]}}""",
             V1Patch.PatchType.MergePatch), node);
-        await WaitUntilAsync(() => GoneAsync(ns, "stuck"));
+        await WaitUntilAsync(() => ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("stuck", ns)));
         await Client.CoreV1.DeleteNodeAsync(node);
     }
 
     [Fact]
     public async Task UnscheduledTerminatingPods_AreMarkedFailed_AndForceDeleted()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "gc-");
         var pod = Pod("pending", nodeName: null);
         pod.Spec.NodeSelector = new Dictionary<string, string> { ["no-such-label"] = "x" };
         pod.Metadata.Finalizers = ["example.com/hold"];
@@ -100,7 +100,7 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
         Assert.Equal(0, failed.Metadata.DeletionGracePeriodSeconds);
 
         await Client.CoreV1.PatchNamespacedPodAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "pending", ns);
-        await WaitUntilAsync(() => GoneAsync(ns, "pending"));
+        await WaitUntilAsync(() => ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("pending", ns)));
     }
 
     private ConcurrentQueue<V1Pod> WatchStatuses(string ns, out CancellationTokenSource stop)
@@ -135,26 +135,6 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
 
     private async Task SetPhaseAsync(string ns, string name, string phase) =>
         await Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(new { status = new { phase } }, V1Patch.PatchType.MergePatch), name, ns);
-
-    private async Task<bool> GoneAsync(string ns, string name)
-    {
-        try
-        {
-            await Client.CoreV1.ReadNamespacedPodAsync(name, ns);
-            return false;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return true;
-        }
-    }
-
-    private async Task<string> NamespaceAsync()
-    {
-        var name = "gc-" + Guid.NewGuid().ToString("N")[..10];
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        return name;
-    }
 
     private static V1Node Node(string name) => new()
     {

@@ -19,7 +19,7 @@ public sealed class ThrottledRequestsTests(BareServerFixture fixture) : IClassFi
     [Fact]
     public async Task List_IsSentAgainAfterRetryAfter()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(fixture.Client, "throttle-");
         await fixture.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "listed" } }, ns);
         var throttle = new ThrottleHandler(HttpMethod.Get, $"/namespaces/{ns}/configmaps", 3);
         using var client = ThrottledClient(throttle);
@@ -35,7 +35,7 @@ public sealed class ThrottledRequestsTests(BareServerFixture fixture) : IClassFi
     [Fact]
     public async Task Request_GivesUpAfterMaxAttempts_WithTheApisStatus()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(fixture.Client, "throttle-");
         var throttle = new ThrottleHandler(HttpMethod.Get, $"/namespaces/{ns}/configmaps", int.MaxValue);
         using var client = ThrottledClient(throttle);
         var resources = new ResourceClient(client, new ImmediateTime());
@@ -50,7 +50,7 @@ public sealed class ThrottledRequestsTests(BareServerFixture fixture) : IClassFi
     [Fact]
     public async Task Informer_SyncsThroughThrottledListsAndWatches()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(fixture.Client, "throttle-");
         await fixture.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "before" } }, ns);
         var throttle = new ThrottleHandler(HttpMethod.Get, $"/namespaces/{ns}/configmaps", 4);
         using var client = ThrottledClient(throttle);
@@ -76,7 +76,7 @@ public sealed class ThrottledRequestsTests(BareServerFixture fixture) : IClassFi
     [Fact]
     public async Task GarbageCollector_DeletesADanglingDependentThroughThrottledDeletes()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(fixture.Client, "throttle-");
         await fixture.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
         {
             Metadata = new V1ObjectMeta
@@ -107,13 +107,6 @@ public sealed class ThrottledRequestsTests(BareServerFixture fixture) : IClassFi
     }
 
     private static ResourceType ConfigMaps => ResourceRegistry.Default.Find("", "v1", "configmaps")!;
-
-    private async Task<string> NamespaceAsync()
-    {
-        var name = "throttle-" + Guid.NewGuid().ToString("N")[..8];
-        await fixture.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        return name;
-    }
 
     private Kubernetes ThrottledClient(ThrottleHandler throttle) =>
         new(KubernetesClientConfiguration.BuildConfigFromConfigFile(fixture.Server.KubeconfigPath), throttle);

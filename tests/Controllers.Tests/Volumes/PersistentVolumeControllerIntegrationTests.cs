@@ -16,7 +16,7 @@ public class PersistentVolumeControllerIntegrationTests(AppsServerFixture fixtur
     [Fact]
     public async Task StaticVolume_BindsToTheBestClaim_ThenIsReleasedAndKept_WithRetain()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "v-");
         var cls = "manual-" + ns;
         await Client.CoreV1.CreatePersistentVolumeAsync(Volume(ns + "-big", "1Gi", cls));
         await Client.CoreV1.CreatePersistentVolumeAsync(Volume(ns + "-tiny", "100Mi", cls));
@@ -35,19 +35,19 @@ public class PersistentVolumeControllerIntegrationTests(AppsServerFixture fixtur
         Assert.Equal("Available", (await Client.CoreV1.ReadPersistentVolumeAsync(ns + "-tiny")).Status.Phase);
 
         await Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("data", ns);
-        await WaitUntilAsync(async () => await GoneAsync(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", ns)));
+        await WaitUntilAsync(async () => await ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", ns)));
         var released = await WaitForAsync(() => Client.CoreV1.ReadPersistentVolumeAsync(ns + "-big"), v => v.Status?.Phase == "Released");
         Assert.Null(released.Metadata.DeletionTimestamp);
 
         // pv-protection lets an unbound volume go.
         await Client.CoreV1.DeletePersistentVolumeAsync(ns + "-tiny");
-        await WaitUntilAsync(async () => await GoneAsync(() => Client.CoreV1.ReadPersistentVolumeAsync(ns + "-tiny")));
+        await WaitUntilAsync(async () => await ApiObjects.GoneAsync(() => Client.CoreV1.ReadPersistentVolumeAsync(ns + "-tiny")));
     }
 
     [Fact]
     public async Task ClaimUsedByAPod_StaysTerminating_UntilThePodIsGone()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "v-");
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("used", "1Gi", "none-" + ns), ns);
         await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
         {
@@ -67,13 +67,13 @@ public class PersistentVolumeControllerIntegrationTests(AppsServerFixture fixtur
         Assert.Contains(PersistentVolumeController.PvcProtection, (await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("used", ns)).Metadata.Finalizers);
 
         await Client.CoreV1.DeleteNamespacedPodAsync("user", ns, gracePeriodSeconds: 0);
-        await WaitUntilAsync(async () => await GoneAsync(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("used", ns)));
+        await WaitUntilAsync(async () => await ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("used", ns)));
     }
 
     [Fact]
     public async Task DefaultClass_WaitsForAConsumer_ThenProvisionsALocalVolumeOnTheSelectedNode()
     {
-        var ns = await NamespaceAsync();
+        var ns = await ApiObjects.NamespaceAsync(Client, "v-");
         var claim = Claim("cache", "2Gi", null);
         var created = await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(claim, ns);
         Assert.Equal("local-path", created.Spec.StorageClassName);
@@ -122,24 +122,4 @@ public class PersistentVolumeControllerIntegrationTests(AppsServerFixture fixtur
             Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(size) } },
         },
     };
-
-    private async Task<string> NamespaceAsync()
-    {
-        var name = "v-" + Guid.NewGuid().ToString("N")[..10];
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        return name;
-    }
-
-    private static async Task<bool> GoneAsync<T>(Func<Task<T>> read)
-    {
-        try
-        {
-            await read();
-            return false;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return true;
-        }
-    }
 }
