@@ -148,6 +148,9 @@ public sealed class ServerHost : IAsyncDisposable
         {
             var controllerOptions = settings.Controllers with { RootCaPem = ca.ExportCertificatePem(), StorageRoot = settings.DefaultLocalStoragePath ?? Path.Combine(Path.GetFullPath(settings.DataDir), "storage") };
             server._controllers = await ControllerManagerHost.StartAsync(url, token, ca, controllerOptions, logging, ct, apiSocket);
+            // SIGTERM reaches both hosts at once: stop the controller manager while the API still
+            // answers, so its watches end as a stop and not as a server that went away.
+            app.Lifetime.ApplicationStopping.Register(() => server.StopControllersAsync().GetAwaiter().GetResult());
         }
 
         if (settings.LocalAgent is { } local)
@@ -171,16 +174,19 @@ public sealed class ServerHost : IAsyncDisposable
         }
     }
 
+    private async Task StopControllersAsync()
+    {
+        if (Interlocked.Exchange(ref _controllers, null) is { } controllers)
+        {
+            await controllers.StopAsync();
+            controllers.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopLocalAgentAsync();
-
-        if (_controllers is not null)
-        {
-            await _controllers.StopAsync();
-            _controllers.Dispose();
-        }
-
+        await StopControllersAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
