@@ -91,6 +91,12 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
         }
 
         _options.Managed?.WriteCniConflist(podCidr);
+        if (_options.Managed is { } managed && File.Exists(PodNetworkRoutes.ProcNetRoute) &&
+            PodNetworkRoutes.OtherInterfaces(await File.ReadAllTextAsync(PodNetworkRoutes.ProcNetRoute, ct), podCidr, managed.BridgeName) is { Count: > 0 } others)
+        {
+            LogPodCidrRoutedElsewhere(_log, podCidr, string.Join(", ", others));
+        }
+
         await _cri.Runtime.UpdateRuntimeConfigAsync(new UpdateRuntimeConfigRequest
         {
             RuntimeConfig = new RuntimeConfig { NetworkConfig = new NetworkConfig { PodCidr = podCidr } },
@@ -193,6 +199,9 @@ public sealed partial class ContainerdRuntime : IPodRuntime, IPodObjectConsumer,
 
         public static string Key(bool init, string name) => (init ? "init/" : "app/") + name;
     }
+
+    [LoggerMessage(LogLevel.Error, "The pod CIDR {Cidr} is also routed through {Interfaces} (a bridge another KubeWeb data dir left behind, or another network): this node cannot reach its pods until that route is gone (for a stale bridge: ip link delete NAME)")]
+    private static partial void LogPodCidrRoutedElsewhere(ILogger log, string cidr, string interfaces);
 
     [LoggerMessage(LogLevel.Warning, "containerd does not report NetworkReady after the CNI config was written; pods may fail to start until it does")]
     private static partial void LogNetworkNotReady(ILogger log);
