@@ -11,6 +11,7 @@ var root = new RootCommand("KubeWeb: a Kubernetes-compatible container orchestra
     ControllersCommand.Create(),
     AgentCommand.Create(),
     ImagesCommand.Create(),
+    CleanupCommand.Create(),
 };
 
 // SIGTERM, SIGINT and SIGQUIT ask for a clean stop, however long it takes (see CleanStop).
