@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -18,21 +17,25 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
         var ns = await ApiObjects.NamespaceAsync(Client, "gc-");
         await Client.CoreV1.CreateNodeAsync(Node(ns + "-gone"));
         await Client.CoreV1.CreateNodeAsync(Node(ns + "-kept"));
-        await Client.CoreV1.CreateNamespacedPodAsync(Pod("orphan", ns + "-gone"), ns);
+        // A finalizer keeps the orphan readable after the pod GC deletes it, to see how it left.
+        var orphan = Pod("orphan", ns + "-gone");
+        orphan.Metadata.Finalizers = ["example.com/hold"];
+        await Client.CoreV1.CreateNamespacedPodAsync(orphan, ns);
         await Client.CoreV1.CreateNamespacedPodAsync(Pod("never", ns + "-never-existed"), ns);
         await Client.CoreV1.CreateNamespacedPodAsync(Pod("kept", ns + "-kept"), ns);
         await SetPhaseAsync(ns, "orphan", "Running");
-        var seen = WatchStatuses(ns, out var stop);
 
         await Client.CoreV1.DeleteNodeAsync(ns + "-gone");
-        await WaitUntilAsync(async () => await ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("orphan", ns)) && await ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("never", ns)));
-        await stop.CancelAsync();
+        var marked = await WaitForAsync(() => Client.CoreV1.ReadNamespacedPodAsync("orphan", ns), p => p.Metadata.DeletionTimestamp is not null);
+        await WaitUntilAsync(() => ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("never", ns)));
 
-        // Marked Failed, with upstream's condition, before it went: nothing keeps saying Running.
-        var marked = seen.Where(p => p.Metadata.Name == "orphan" && p.Status.Phase == "Failed").ToList();
-        Assert.NotEmpty(marked);
-        var condition = marked[0].Status.Conditions.Single(c => c.Type == "DisruptionTarget");
+        // Marked Failed, with upstream's condition, then force-deleted: nothing keeps saying Running.
+        Assert.Equal("Failed", marked.Status.Phase);
+        Assert.Equal(0, marked.Metadata.DeletionGracePeriodSeconds);
+        var condition = marked.Status.Conditions.Single(c => c.Type == "DisruptionTarget");
         Assert.Equal(("True", "DeletionByPodGC", "PodGC: node no longer exists"), (condition.Status, condition.Reason, condition.Message));
+        await Client.CoreV1.PatchNamespacedPodAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "orphan", ns);
+        await WaitUntilAsync(() => ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("orphan", ns)));
 
         var kept = await Client.CoreV1.ReadNamespacedPodAsync("kept", ns);
         Assert.Null(kept.Metadata.DeletionTimestamp);
@@ -101,36 +104,6 @@ public sealed class PodGarbageCollectorIntegrationTests(PodGcServerFixture fixtu
 
         await Client.CoreV1.PatchNamespacedPodAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "pending", ns);
         await WaitUntilAsync(() => ApiObjects.GoneAsync(() => Client.CoreV1.ReadNamespacedPodAsync("pending", ns)));
-    }
-
-    private ConcurrentQueue<V1Pod> WatchStatuses(string ns, out CancellationTokenSource stop)
-    {
-        var seen = new ConcurrentQueue<V1Pod>();
-        var cts = new CancellationTokenSource();
-        stop = cts;
-        var started = new TaskCompletionSource();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var list = await Client.CoreV1.ListNamespacedPodAsync(ns, cancellationToken: cts.Token);
-                var watch = Client.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token);
-                started.TrySetResult();
-                await foreach (var (_, pod) in watch)
-                {
-                    seen.Enqueue(pod);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                started.TrySetResult();
-            }
-        });
-        started.Task.Wait(TimeSpan.FromSeconds(10));
-        return seen;
     }
 
     private async Task SetPhaseAsync(string ns, string name, string phase) =>
