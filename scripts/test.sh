@@ -111,16 +111,19 @@ if [ "$total" -eq 0 ] || [ $((passed + failed)) -eq 0 ]; then
     status=1
 fi
 
-# A test host stopped before its exit handler finished leaves its throwaway PostgreSQL's folder in
-# /tmp/kwpg-<host pid>-*: remove the folders whose host and postmaster are both gone (the fixture
-# does the same for earlier runs when it starts; this keeps the last run's from lingering).
+# A test host stopped before its exit handler finished leaves its throwaway PostgreSQL in
+# /tmp/kwpg-<host pid>-*, sometimes still running: for each folder whose host is gone, stop its
+# postmaster (through pg_ctl on that data folder, as the fixture would have) and remove the folder
+# (the fixture does the same for earlier runs when it starts; this keeps the last run's from lingering).
 for dir in /tmp/kwpg-*; do
     [ -d "$dir" ] || continue
     owner="${dir#/tmp/kwpg-}"
     owner="${owner%%-*}"
     [ -n "$owner" ] && [ -d "/proc/$owner" ] && continue
     postmaster="$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null || true)"
-    [ -n "$postmaster" ] && [ -d "/proc/$postmaster" ] && continue
+    if [ -n "$postmaster" ] && [ -d "/proc/$postmaster" ]; then
+        runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || continue
+    fi
     rm -rf "$dir"
 done
 

@@ -105,7 +105,8 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     /// <summary>
     /// Deletes folders of earlier throwaway servers whose test process is gone (a killed test host
-    /// never runs its exit handler). A folder whose postmaster is still alive is left alone.
+    /// never runs its exit handler), first stopping a postmaster such a host left running (pg_ctl on
+    /// that folder, as <see cref="DisposeAsync"/> does); a folder it cannot stop stays.
     /// </summary>
     private static void RemoveAbandoned()
     {
@@ -121,7 +122,14 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) &&
                 Directory.Exists($"/proc/{postmaster}") && !File.ReadAllText($"/proc/{postmaster}/stat").Contains(") Z ", StringComparison.Ordinal))
             {
-                continue;
+                try
+                {
+                    Run("runuser", "-u", "postgres", "--", Path.Combine(BinDir, "pg_ctl"), "-D", Path.Combine(dir, "data"), "-m", "immediate", "-w", "stop");
+                }
+                catch (InvalidOperationException)
+                {
+                    continue;
+                }
             }
 
             try
