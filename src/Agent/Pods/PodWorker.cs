@@ -106,16 +106,13 @@ internal sealed partial class PodWorker
         if (pod.Metadata.DeletionTimestamp is not null)
         {
             var grace = TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30);
-            var stop = runtime.KillPodAsync(Uid, grace, ct);
-            if (!stop.IsCompleted)
+            if (await StillStoppingAsync(grace, ct))
             {
-                // Report the pod as terminating meanwhile; wake again when the stop finishes or the pod changes.
-                _ = stop.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // Report the pod as terminating meanwhile.
                 await ReportAsync(pod, terminated: false, ct);
                 return false;
             }
 
-            await stop;
             if (!_terminatedReported)
             {
                 _terminatedReported = true;
@@ -137,16 +134,9 @@ internal sealed partial class PodWorker
                 return false;
             }
 
-            if (rt.StoppedAt is null)
+            if (rt.StoppedAt is null && await StillStoppingAsync(TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), ct))
             {
-                var stop = runtime.KillPodAsync(Uid, TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30), ct);
-                if (!stop.IsCompleted)
-                {
-                    _ = stop.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    return false;
-                }
-
-                await stop;
+                return false;
             }
 
             await ReportAsync(pod, terminated: false, ct);
@@ -155,6 +145,23 @@ internal sealed partial class PodWorker
 
         await runtime.SyncPodAsync(pod, ct);
         await ReportAsync(pod, terminated: false, ct);
+        return false;
+    }
+
+    /// <summary>
+    /// Starts stopping the pod (or joins the stop in progress); true while it is still stopping, in
+    /// which case the worker wakes again when the stop ends (or the pod changes).
+    /// </summary>
+    private async Task<bool> StillStoppingAsync(TimeSpan grace, CancellationToken ct)
+    {
+        var stop = _ctx.Runtime.KillPodAsync(Uid, grace, ct);
+        if (!stop.IsCompleted)
+        {
+            _ = stop.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return true;
+        }
+
+        await stop;
         return false;
     }
 

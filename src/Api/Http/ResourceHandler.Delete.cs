@@ -71,6 +71,20 @@ public sealed partial class ResourceHandler
     /// node to stop it; a namespace goes Terminating; everything else is removed now.
     /// Returns the last state and whether the object is gone.
     /// </summary>
+    /// <summary>A delete's uid and resourceVersion preconditions against the object as stored now: 409 when one does not hold.</summary>
+    private static void CheckPreconditions(ResourceType type, string name, V1Preconditions? preconditions, V1ObjectMeta meta)
+    {
+        if (preconditions?.Uid is { Length: > 0 } uid && uid != meta.Uid)
+        {
+            throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta.Uid}");
+        }
+
+        if (preconditions?.ResourceVersion is { Length: > 0 } rv && rv != meta.ResourceVersion)
+        {
+            throw ApiError.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {meta.ResourceVersion}");
+        }
+    }
+
     internal async Task<(StoredObject Stored, bool Finished)> DeleteObjectAsync(
         ResourceType type, RequestInfo info, V1DeleteOptions options, CancellationToken ct)
     {
@@ -79,15 +93,7 @@ public sealed partial class ResourceHandler
         {
             var current = Require(type, info);
             var meta = current.Object.Metadata;
-            if (options.Preconditions?.Uid is { Length: > 0 } uid && uid != meta.Uid)
-            {
-                throw ApiError.Conflict(type, info.Name!, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta.Uid}");
-            }
-
-            if (options.Preconditions?.ResourceVersion is { Length: > 0 } rv && rv != meta.ResourceVersion)
-            {
-                throw ApiError.Conflict(type, info.Name!, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {meta.ResourceVersion}");
-            }
+            CheckPreconditions(type, info.Name!, options.Preconditions, meta);
 
             var propagationFinalizer = (options.PropagationPolicy ?? (options.OrphanDependents == true ? "Orphan" : null)) switch
             {

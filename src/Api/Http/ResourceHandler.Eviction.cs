@@ -73,10 +73,11 @@ public sealed partial class ResourceHandler
     private static bool IgnoresBudgets(V1Pod pod) =>
         pod.Status?.Phase is "Succeeded" or "Failed" or "Pending" || pod.Metadata.DeletionTimestamp is not null;
 
+    private ResourceType PodDisruptionBudgets => registry.Find("policy", "v1", "poddisruptionbudgets")!;
+
     private List<V1PodDisruptionBudget> BudgetsOf(V1Pod pod)
     {
-        var budgets = registry.Find("policy", "v1", "poddisruptionbudgets")!;
-        return [.. store.List(budgets.StorageResource, pod.Metadata.NamespaceProperty).Items
+        return [.. store.List(PodDisruptionBudgets.StorageResource, pod.Metadata.NamespaceProperty).Items
             .Select(s => (V1PodDisruptionBudget)s.Object)
             .Where(b => LabelSelector.FromApi(b.Spec?.Selector).Matches(pod.Metadata.Labels))];
     }
@@ -84,7 +85,7 @@ public sealed partial class ResourceHandler
     /// <summary>Takes one disruption from <paramref name="budget"/> for <paramref name="pod"/>; false when none is needed (a pod that is not ready).</summary>
     private async Task<bool> TakeDisruptionAsync(V1PodDisruptionBudget budget, V1Pod pod, WriteOptions opts, CancellationToken ct)
     {
-        var type = registry.Find("policy", "v1", "poddisruptionbudgets")!;
+        var type = PodDisruptionBudgets;
         if (!IsReady(pod))
         {
             var status = budget.Status ?? new V1PodDisruptionBudgetStatus();
@@ -134,15 +135,7 @@ public sealed partial class ResourceHandler
         UpdateObjectAsync(type, info with { Subresource = "status" }, stored =>
         {
             var pod = (V1Pod)Codec.Copy(stored);
-            if (preconditions?.Uid is { Length: > 0 } uid && uid != pod.Metadata.Uid)
-            {
-                throw ApiError.Conflict(type, info.Name!, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {pod.Metadata.Uid}");
-            }
-
-            if (preconditions?.ResourceVersion is { Length: > 0 } rv && rv != stored.ResourceVersion.ToString())
-            {
-                throw ApiError.Conflict(type, info.Name!, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {stored.ResourceVersion}");
-            }
+            CheckPreconditions(type, info.Name!, preconditions, pod.Metadata);
 
             var status = pod.Status ??= new V1PodStatus();
             var conditions = status.Conditions ??= [];

@@ -1,4 +1,5 @@
 using k8s.Models;
+using KubeWeb.Controllers.Apps;
 
 namespace KubeWeb.Controllers.Disruption;
 
@@ -15,7 +16,7 @@ public static class BudgetMath
     public static V1PodDisruptionBudgetStatus Status(
         V1PodDisruptionBudget pdb, IEnumerable<V1Pod> pods, int expected, int desiredHealthy, Dictionary<string, DateTime> disrupted, DateTime now)
     {
-        var healthy = pods.Count(p => p.Metadata.DeletionTimestamp is null && !disrupted.ContainsKey(p.Metadata.Name) && IsReady(p));
+        var healthy = pods.Count(p => p.Metadata.DeletionTimestamp is null && !disrupted.ContainsKey(p.Metadata.Name) && PodConditions.IsReady(p));
         var allowed = Math.Max(healthy - desiredHealthy, 0);
         var generation = pdb.Metadata.Generation;
         return new V1PodDisruptionBudgetStatus
@@ -61,6 +62,4 @@ public static class BudgetMath
         });
         return result;
     }
-
-    private static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 }

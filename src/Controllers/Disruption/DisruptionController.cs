@@ -168,7 +168,8 @@ public sealed partial class DisruptionController : Reconciler, IController,
     /// <summary>The sum of the scales of the controllers of <paramref name="pods"/>, each counted once.</summary>
     private (int Scale, string? Error, List<string> Unmanaged) ControllersScale(List<V1Pod> pods)
     {
-        var scales = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Pods share owners (and ReplicaSets share their Deployment): resolve each owner once, count each controller once.
+        var byOwner = new Dictionary<string, (string Uid, int Scale)>(StringComparer.Ordinal);
         var unmanaged = new List<string>();
         foreach (var pod in pods)
         {
@@ -179,7 +180,7 @@ public sealed partial class DisruptionController : Reconciler, IController,
                 continue;
             }
 
-            if (scales.ContainsKey(owner.Uid))
+            if (byOwner.ContainsKey(owner.Uid))
             {
                 continue;
             }
@@ -189,10 +190,10 @@ public sealed partial class DisruptionController : Reconciler, IController,
                 return (0, $"found no controllers for pod \"{pod.Metadata.Name}\"", unmanaged);
             }
 
-            scales[found.Uid] = found.Scale;
+            byOwner[owner.Uid] = found;
         }
 
-        return (scales.Values.Sum(), null, unmanaged);
+        return (byOwner.Values.DistinctBy(c => c.Uid).Sum(c => c.Scale), null, unmanaged);
     }
 
     /// <summary>A pod's controller and its desired replicas: a Deployment through its ReplicaSet, a ReplicaSet, a StatefulSet.</summary>

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using KubeWeb.Controllers.Runtime;
 using KubeWeb.Core.Events;
 
 namespace KubeWeb.Controllers.NodeLifecycle;
@@ -155,20 +156,15 @@ public sealed partial class NodeLifecycleController
     /// <summary>Says why the pod goes (the DisruptionTarget condition, as upstream's taint manager), unless it already says so.</summary>
     private async Task MarkDisruptionTargetAsync(V1Pod pod, DateTime now, CancellationToken ct)
     {
-        if (pod.Status?.Conditions?.Any(c => c.Type == "DisruptionTarget" && c.Status == "True" && c.Reason == "DeletionByTaintManager") == true)
+        const string reason = "DeletionByTaintManager";
+        if (DisruptionTarget.Has(pod, reason))
         {
             return;
         }
 
-        var condition = new V1PodCondition
-        {
-            Type = "DisruptionTarget", Status = "True", Reason = "DeletionByTaintManager",
-            Message = "Taint manager: deleting due to NoExecute taint", LastTransitionTime = now,
-        };
-        var patch = new V1Patch(new { metadata = new { uid = pod.Metadata.Uid }, status = new { conditions = new[] { condition } } }, V1Patch.PatchType.StrategicMergePatch);
         try
         {
-            await _client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct);
+            await DisruptionTarget.MarkAsync(_client, pod, reason, "Taint manager: deleting due to NoExecute taint", fail: false, now, ct);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {

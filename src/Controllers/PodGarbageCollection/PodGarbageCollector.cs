@@ -80,8 +80,7 @@ public sealed partial class PodGarbageCollector : IController
 
         var gone = await DeletedNodesAsync(pods, nodes, ct);
         var orphaned = pods.Where(p => !string.IsNullOrEmpty(p.Spec?.NodeName) && gone.Contains(p.Spec.NodeName));
-        var condition = new V1PodCondition { Type = "DisruptionTarget", Status = "True", Reason = "DeletionByPodGC", Message = "PodGC: node no longer exists" };
-        await DeleteAllAsync(orphaned, condition, "orphaned pods", ct);
+        await DeleteAllAsync(orphaned, ("DeletionByPodGC", "PodGC: node no longer exists"), "orphaned pods", ct);
 
         var unscheduled = pods.Where(p => p.Metadata.DeletionTimestamp is not null && string.IsNullOrEmpty(p.Spec?.NodeName));
         await DeleteAllAsync(unscheduled, null, "unscheduled terminating pods", ct);
@@ -114,8 +113,8 @@ public sealed partial class PodGarbageCollector : IController
     private async Task<HashSet<string>> DeletedNodesAsync(IReadOnlyList<V1Pod> pods, Dictionary<string, V1Node> nodes, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var named = pods.Select(p => p.Spec?.NodeName).Where(n => !string.IsNullOrEmpty(n) && !nodes.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in _missingNodes.Keys.Where(n => !named.Contains(n!)).ToList())
+        var named = pods.Select(p => p.Spec?.NodeName).OfType<string>().Where(n => n.Length > 0 && !nodes.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in _missingNodes.Keys.Where(n => !named.Contains(n)).ToList())
         {
             _missingNodes.Remove(stale);
         }
@@ -123,9 +122,9 @@ public sealed partial class PodGarbageCollector : IController
         var gone = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in named)
         {
-            if (!_missingNodes.TryGetValue(name!, out var since))
+            if (!_missingNodes.TryGetValue(name, out var since))
             {
-                _missingNodes[name!] = now;
+                _missingNodes[name] = now;
                 continue;
             }
 
@@ -137,18 +136,18 @@ public sealed partial class PodGarbageCollector : IController
             try
             {
                 await _client.CoreV1.ReadNodeAsync(name, cancellationToken: ct);
-                _missingNodes.Remove(name!);
+                _missingNodes.Remove(name);
             }
             catch (Exception e) when (ApiErrors.IsNotFound(e))
             {
-                gone.Add(name!);
+                gone.Add(name);
             }
         }
 
         return gone;
     }
 
-    private async Task DeleteAllAsync(IEnumerable<V1Pod> pods, V1PodCondition? condition, string what, CancellationToken ct)
+    private async Task DeleteAllAsync(IEnumerable<V1Pod> pods, (string Reason, string Message)? condition, string what, CancellationToken ct)
     {
         // Already marked and force-deleted: only finalizers hold it now, another pass would change nothing.
         var list = pods.Where(p => !(p.Metadata.DeletionGracePeriodSeconds == 0 && (p.Status?.Phase is "Succeeded" or "Failed"))).ToList();
@@ -175,27 +174,13 @@ public sealed partial class PodGarbageCollector : IController
         });
     }
 
-    private async Task MarkFailedAndDeleteAsync(V1Pod pod, V1PodCondition? condition, CancellationToken ct)
+    private async Task MarkFailedAndDeleteAsync(V1Pod pod, (string Reason, string Message)? condition, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty;
         if (pod.Status?.Phase is not ("Succeeded" or "Failed"))
         {
-            // No kubelet may be left to end it: it must not stay Running. The uid makes the patch miss a newer pod of that name.
-            var status = new Dictionary<string, object> { ["phase"] = "Failed" };
-            if (condition is not null)
-            {
-                status["conditions"] = new[]
-                {
-                    new V1PodCondition
-                    {
-                        Type = condition.Type, Status = condition.Status, Reason = condition.Reason, Message = condition.Message,
-                        LastTransitionTime = _time.GetUtcNow().UtcDateTime,
-                    },
-                };
-            }
-
-            var patch = new V1Patch(new { metadata = new { uid = pod.Metadata.Uid }, status }, V1Patch.PatchType.StrategicMergePatch);
-            await _client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Metadata.Name, ns, cancellationToken: ct);
+            // No kubelet may be left to end it: it must not stay Running.
+            await DisruptionTarget.MarkAsync(_client, pod, condition?.Reason, condition?.Message, fail: true, _time.GetUtcNow().UtcDateTime, ct);
         }
 
         LogForceDeleting(ns, pod.Metadata.Name);

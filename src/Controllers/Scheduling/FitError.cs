@@ -20,7 +20,7 @@ internal sealed class FitError(int nodeCount, IReadOnlyDictionary<string, int> r
 
     /// <summary>
     /// The preemption verdict after "preemption: " (empty when preemption nominated a node: then
-    /// upstream's message has no preemption part). Unset means every node is one where preemption
+    /// upstream's message has no preemption part). Null means every node is one where preemption
     /// does not help.
     /// </summary>
     public string? Preemption { get; set; }

@@ -8,8 +8,11 @@ namespace KubeWeb.Controllers.Scheduling;
 /// <summary>A node where the pod fits once <see cref="Victims"/> are gone.</summary>
 internal sealed record PreemptionCandidate(string Node, IReadOnlyList<PodInfo> Victims, int BudgetViolations);
 
-/// <summary>What preemption concluded: a candidate, or the verdict that goes after "preemption: " in the fit error.</summary>
-internal sealed record PreemptionOutcome(PreemptionCandidate? Candidate, string Message);
+/// <summary>
+/// What preemption concluded: a candidate, or the verdict that goes after "preemption: " in the fit
+/// error; null when no node can be helped (the fit error's own "Preemption is not helpful").
+/// </summary>
+internal sealed record PreemptionOutcome(PreemptionCandidate? Candidate, string? Message);
 
 /// <summary>
 /// Upstream's DefaultPreemption post-filter, for a pod that fits no node: on every node where
@@ -41,6 +44,11 @@ internal sealed class Preemption(SchedulerProfile profile, Func<IReadOnlyList<V1
             return new(null, "not eligible due to a terminating pod on the nominated node.");
         }
 
+        if (error.RejectedEverywhere || error.UnresolvableNodes.Count >= snapshot.Nodes.Length)
+        {
+            return new(null, null);
+        }
+
         var verdicts = new Dictionary<string, int>(StringComparer.Ordinal);
         var candidates = new List<PreemptionCandidate>();
         var pdbs = budgets();
@@ -52,7 +60,7 @@ internal sealed class Preemption(SchedulerProfile profile, Func<IReadOnlyList<V1
                 break;
             }
 
-            if (error.RejectedEverywhere || error.UnresolvableNodes.Contains(node.Name))
+            if (error.UnresolvableNodes.Contains(node.Name))
             {
                 verdicts[NotHelpful] = verdicts.GetValueOrDefault(NotHelpful) + 1;
                 continue;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using KubeWeb.Agent.Runtime.Containerd;
+using KubeWeb.E2E.Infrastructure;
 using Xunit.Abstractions;
 
 namespace KubeWeb.E2E.Lifecycle;
@@ -67,23 +68,7 @@ public sealed class CleanupCommandTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<(int Code, string Text)> KubewebAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        var text = await stdout + await stderr;
-        output.WriteLine(text);
-        return (process.ExitCode, text);
-    }
+    private Task<(int Code, string Output)> KubewebAsync(params string[] args) => KubewebCli.RunAsync(output, args);
 
     private static async Task RemoveAsync(string bridge)
     {

@@ -197,24 +197,7 @@ public sealed class NodeFeatureScenarios(ContainerdServer fixture, ITestOutputHe
         return found!;
     }
 
-    /// <summary>Runs the real <c>kubeweb</c> CLI built beside the tests.</summary>
-    private async Task<(int Code, string Output)> KubewebAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "kubeweb")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(cts.Token);
-        var text = await stdout + await stderr;
-        output.WriteLine($"$ kubeweb {string.Join(' ', args)}\n{text}");
-        return (process.ExitCode, text);
-    }
+    private Task<(int Code, string Output)> KubewebAsync(params string[] args) => KubewebCli.RunAsync(output, args);
 
     private static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout) => Eventually.HoldsAsync(condition, timeout, TimeSpan.FromMilliseconds(500));
 }

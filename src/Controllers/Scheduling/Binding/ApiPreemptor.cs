@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using KubeWeb.Controllers.Runtime;
 using KubeWeb.Core.Events;
 using Microsoft.Extensions.Logging;
 
@@ -23,13 +24,8 @@ internal sealed partial class ApiPreemptor(IKubernetes client, EventRecorder eve
             var name = victim.Metadata.Name;
             try
             {
-                var condition = new V1PodCondition
-                {
-                    Type = "DisruptionTarget", Status = "True", Reason = "PreemptionByScheduler",
-                    Message = $"{scheduler}: preempting to accommodate a higher priority pod", LastTransitionTime = time.GetUtcNow().UtcDateTime,
-                };
-                var patch = new { metadata = new { uid = victim.Metadata.Uid }, status = new { conditions = new[] { condition } } };
-                await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch), name, ns, cancellationToken: ct);
+                await DisruptionTarget.MarkAsync(client, victim, "PreemptionByScheduler", $"{scheduler}: preempting to accommodate a higher priority pod",
+                    fail: false, time.GetUtcNow().UtcDateTime, ct);
                 await client.CoreV1.DeleteNamespacedPodAsync(name, ns, new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = victim.Metadata.Uid } }, cancellationToken: ct);
                 events.Record(victim, EventRecorder.Normal, "Preempted", $"Preempted by pod {preemptor.Metadata.Uid} on node {nodeName}");
             }
